@@ -1,0 +1,64 @@
+# khuyencong — two commands: `make run` and `make test`. Everything else is a step they call.
+SHELL := /bin/bash
+PYTHON := $(shell scripts/find-python)
+ifeq ($(PYTHON),)
+$(error khuyencong needs Python >= 3.12 (Django 6.1): install python3.13 or python3.12, or set PYTHON=/path/to/python)
+endif
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := khuyencong.settings
+
+.PHONY: run test lint install assets os-deps messages migrate reference demo clean
+
+run: install assets messages migrate reference demo  ## install, prepare the SQLite database with demo data and serve
+	@$(BIN)/khuyencong demo_logins
+	$(BIN)/khuyencong runserver $(HOST):$(PORT)
+
+test: install assets os-deps messages  ## install and run the whole suite (SQLite, or PostgreSQL with DATABASE_URL)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install  ## ruff, migrations in sync, Django checks, mypy on services and selectors
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/khuyencong makemigrations --check --dry-run
+	$(BIN)/khuyencong check --fail-level WARNING
+	$(BIN)/mypy
+
+install: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml
+	@echo "Using $(PYTHON) ($$($(PYTHON) --version))"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+assets: node_modules/.installed  ## front-end assets from the npm registry, served locally by WhiteNoise
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js) is needed for the front-end assets: apt-get install nodejs npm"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Chromium drives the page tests; Noto/DejaVu render Vietnamese in PDFs. Installed with apt when running as root.
+os-deps:
+	@if ! command -v chromium >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core fonts-dejavu-core >/dev/null; \
+	  else echo "Note: install Debian's chromium (sudo apt-get install chromium) to run the browser tests."; fi; \
+	fi
+
+messages: install  ## compile the Vietnamese/English translation catalogues
+	@$(BIN)/pybabel compile --use-fuzzy -q -d src/khuyencong/locale -D django
+
+migrate: install
+	@mkdir -p var/log
+	$(BIN)/khuyencong migrate --noinput
+
+reference: install
+	$(BIN)/khuyencong load_reference
+
+demo: install
+	$(BIN)/khuyencong seed_demo
+
+clean:
+	rm -rf $(VENV) node_modules var/*.sqlite3 staticfiles

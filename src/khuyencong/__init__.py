@@ -1,0 +1,1 @@
+"""khuyencong — the management system for Vietnam's industrial-extension programme (khuyến công)."""

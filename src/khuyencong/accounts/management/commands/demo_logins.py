@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+
+from khuyencong.accounts.demo import DEMO_PASSWORD, DEMO_USERS
+from khuyencong.accounts.models import User
+
+
+class Command(BaseCommand):
+    help = "Print the demo logins (one per role)."
+
+    def handle(self, *args, **options):
+        users = {
+            u.username: u
+            for u in User.objects.select_related("agency").filter(username__in=[u[0] for u in DEMO_USERS])
+        }
+        self.stdout.write("\nTài khoản demo / demo logins — mật khẩu / password: " + DEMO_PASSWORD)
+        for username, _full_name, role, _agency in DEMO_USERS:
+            user = users.get(username)
+            if user:
+                self.stdout.write(f"  {username:<10} {role.label:<32} {user.agency}")
+        self.stdout.write("Mở / open http://127.0.0.1:8000/\n")

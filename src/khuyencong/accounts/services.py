@@ -1,0 +1,204 @@
+"""Writers for agencies, users and API tokens. Each takes the acting user first, runs in one
+transaction, checks permission and writes the audit trail."""
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from khuyencong.core.audit import audit_record
+from khuyencong.core.errors import NotInJurisdiction, ValidationFailed
+from khuyencong.core.reference import LoadReport
+from khuyencong.geo.models import AdministrativeUnit
+
+from .choices import AgencyKind, JurisdictionKind, Role
+from .models import Agency, AgencyName, ApiToken, User, UserRole, hash_token
+
+AGENCIES_FILE = Path(__file__).parent / "reference" / "agencies.json"
+
+
+def province_display_name(province: AdministrativeUnit) -> str:
+    """'Tỉnh Khánh Hòa' → 'tỉnh Khánh Hòa' (as written after 'Sở Công Thương')."""
+    return province.name[:1].lower() + province.name[1:]
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+@transaction.atomic
+def agencies_load(*, report: LoadReport | None = None) -> LoadReport:
+    """Reference agencies: the ministry department with its name history, and one Sở Công Thương and
+    one Khuyến công centre per current province. Names edited by an administrator are kept."""
+    report = report or LoadReport()
+    data = json.loads(AGENCIES_FILE.read_text(encoding="utf-8"))
+    ministry_data = data["ministry"]
+    current_name = ministry_data["names"][-1]["name"]
+    ministry, created = Agency.objects.get_or_create(
+        code=ministry_data["code"],
+        defaults={
+            "name": current_name,
+            "kind": ministry_data["kind"],
+            "jurisdiction_kind": JurisdictionKind.NATION,
+        },
+    )
+    report.created["agencies"] += int(created)
+    for item in ministry_data["names"]:
+        _, created = AgencyName.objects.get_or_create(
+            agency=ministry,
+            name=item["name"],
+            defaults={
+                "valid_from": _date(item.get("valid_from")),
+                "valid_to": _date(item.get("valid_to")),
+                "note": item.get("note", ""),
+            },
+        )
+        report.created["agency names"] += int(created)
+
+    existing = {
+        a.code: a
+        for a in Agency.objects.filter(kind__in=[AgencyKind.PROVINCE_DEPARTMENT, AgencyKind.PROVINCE_CENTRE])
+    }
+    for province in AdministrativeUnit.objects.current().provinces().order_by("code"):
+        for template in data["per_province"]:
+            code = template["code"].format(code=province.code)
+            if code in existing:
+                continue
+            parent = (
+                Agency.objects.get(code=template["parent"].format(code=province.code))
+                if "parent" in template
+                else None
+            )
+            agency = Agency.objects.create(
+                code=code,
+                name=template["name"].format(name=province_display_name(province)),
+                kind=template["kind"],
+                jurisdiction_kind=JurisdictionKind.UNIT,
+                jurisdiction_unit=province,
+                parent=parent,
+                valid_from=province.valid_from,
+            )
+            AgencyName.objects.create(agency=agency, name=agency.name, valid_from=province.valid_from)
+            existing[code] = agency
+            report.created["agencies"] += 1
+            report.created["agency names"] += 1
+    return report
+
+
+def _ensure_admin(actor: Any) -> None:
+    if not (actor.is_superuser or actor.has_role(Role.SYSTEM_ADMIN)):
+        from khuyencong.core.errors import PermissionDenied
+
+        raise PermissionDenied()
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: Any,
+    username: str,
+    password: str | None,
+    agency: Agency | None,
+    roles: list[Role],
+    full_name: str = "",
+    email: str = "",
+) -> User:
+    """Create a user with roles (system administrators only; the CLI passes actor=None for set-up)."""
+    if actor is not None:
+        _ensure_admin(actor)
+    if User.objects.filter(username=username).exists():
+        raise ValidationFailed(_("The user name is already taken."), code="username_taken", field="username")
+    user = User(username=username, full_name=full_name, email=email, agency=agency)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in sorted(set(roles))])
+    audit_record(
+        actor=actor,
+        action="user.create",
+        obj=user,
+        after={"agency": agency.code if agency else None, "roles": sorted(str(r) for r in roles)},
+    )
+    return user
+
+
+@transaction.atomic
+def user_set_roles(*, actor: Any, user: User, roles: list[Role], reason: str = "") -> User:
+    _ensure_admin(actor)
+    before = sorted(user.roles.values_list("role", flat=True))
+    after = sorted({str(r) for r in roles})
+    if before != after:
+        user.roles.exclude(role__in=after).delete()
+        UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in after if r not in before])
+        user.__dict__.pop("_role_set", None)
+        audit_record(
+            actor=actor,
+            action="user.roles",
+            obj=user,
+            before={"roles": before},
+            after={"roles": after},
+            reason=reason,
+        )
+    return user
+
+
+@transaction.atomic
+def api_token_create(
+    *, actor: User, name: str, expires_at: dt.datetime | None = None
+) -> tuple[ApiToken, str]:
+    """A personal token for `actor`. Returns the row and the raw token, which is never stored."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(
+            _("Give the token a name, e.g. the program that will use it."), code="name_required", field="name"
+        )
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationFailed(
+            _("The expiry must be in the future."), code="expiry_in_past", field="expires_at"
+        )
+    raw = ApiToken.generate()
+    token = ApiToken.objects.create(
+        user=actor, name=name[:100], prefix=raw[:10], key_hash=hash_token(raw), expires_at=expires_at
+    )
+    audit_record(
+        actor=actor, action="api_token.create", obj=token, after={"name": token.name, "prefix": token.prefix}
+    )
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, token_id: int) -> ApiToken:
+    """Revoke one of the actor's own tokens (someone else's token reads as not found)."""
+    token = ApiToken.objects.select_for_update().filter(user=actor, pk=token_id).first()
+    if token is None:
+        raise NotInJurisdiction()
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor,
+            action="api_token.revoke",
+            obj=token,
+            before={"revoked": False},
+            after={"revoked": True},
+        )
+    return token
+
+
+def api_token_authenticate(raw: str) -> User | None:
+    """The active user behind a raw token, or None. Records when the token was last used."""
+    if not raw or not raw.startswith("kc_"):
+        return None
+    token = ApiToken.objects.select_related("user", "user__agency").filter(key_hash=hash_token(raw)).first()
+    if token is None or not token.is_active or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

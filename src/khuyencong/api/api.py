@@ -1,0 +1,23 @@
+from django.utils.translation import gettext_lazy as _
+from ninja import NinjaAPI
+
+from khuyencong.accounts.api import router as accounts_router
+from khuyencong.geo.api import router as geo_router
+
+from . import errors
+from .auth import AUTH
+
+api = NinjaAPI(
+    title="khuyencong API",
+    version="1",
+    description=str(
+        _("HTTP API of the khuyến công management system. Errors are JSON with a stable `code`.")
+    ),
+    auth=AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+errors.install(api)
+api.add_router("/", geo_router)
+api.add_router("/", accounts_router)

@@ -1,0 +1,34 @@
+from django.http import HttpRequest
+from ninja.security import APIKeyCookie, HttpBearer
+
+from khuyencong.accounts.services import api_token_authenticate
+
+
+class PersonalToken(HttpBearer):
+    """`Authorization: Bearer kc_…` — a personal token created on the "API tokens" page."""
+
+    openapi_description = "Personal API token (created in the web interface under 'API tokens')."
+
+    def authenticate(self, request: HttpRequest, token: str):
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class Session(APIKeyCookie):
+    """The browser's session cookie (CSRF token required for changes)."""
+
+    param_name = "sessionid"
+
+    def __init__(self) -> None:
+        super().__init__(csrf=True)
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user
+        return None
+
+
+AUTH = [PersonalToken(), Session()]

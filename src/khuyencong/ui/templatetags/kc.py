@@ -1,0 +1,40 @@
+"""Template access to the one formatting module: {{ amount|vnd:"ty" }}, {{ rate|percent }}, {{ n|num }}."""
+
+from django import template
+
+from khuyencong.core import formatting
+
+register = template.Library()
+
+
+@register.filter
+def vnd(amount, scale="dong"):
+    return formatting.format_vnd(amount, scale)
+
+
+@register.filter
+def percent(value, decimals=2):
+    return formatting.format_percent(value, int(decimals))
+
+
+@register.filter
+def num(value, decimals=0):
+    return formatting.format_number(value, int(decimals))
+
+
+@register.filter
+def vndate(value):
+    return formatting.format_date(value)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters replaced (for pagination and sort links)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
