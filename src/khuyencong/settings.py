@@ -174,7 +174,10 @@ FORMAT_MODULE_PATH = ["khuyencong.formats"]
 
 # --- static files: npm packages served from node_modules through WhiteNoise, no CDN ---
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = VAR_DIR / "static"  # filled by collectstatic in production
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 NODE_MODULES = Path(os.environ.get("KHUYENCONG_NODE_MODULES", BASE_DIR / "node_modules"))
 STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
@@ -211,7 +214,7 @@ LOGGING = {
         },
     },
     "root": {"handlers": ["console", "file"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {"django.server": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # --- API ---

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from .jurisdiction import get_in_scope, scope_of
@@ -115,7 +115,7 @@ def token_list(request):
 @router.post("/tokens", response={201: TokenCreatedOut}, summary="Create a personal API token (shown once)")
 def token_create(request, payload: TokenIn):
     token, raw = api_token_create(actor=request.user, name=payload.name, expires_at=payload.expires_at)
-    return 201, TokenCreatedOut(token=raw, **TokenOut.from_orm(token).dict())
+    return Status(201, TokenCreatedOut(token=raw, **TokenOut.from_orm(token).dict()))
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke one of your tokens")

@@ -1,0 +1,28 @@
+"""Project-wide fixtures. The test database gets a small real country once per session
+(khuyencong.testing.world); each test runs in a transaction that is rolled back."""
+
+import os
+
+import pytest
+
+from khuyencong.testing import world as world_module
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        world_module.build()
+
+
+@pytest.fixture
+def world(db):
+    world_module.ensure()
+    return world_module.World()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests flush the database (transactional): run them last."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop

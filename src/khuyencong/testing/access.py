@@ -1,0 +1,86 @@
+"""The access harness: every page and API endpoint ("door") is registered here and tested for
+each role × (own jurisdiction / foreign jurisdiction) and anonymously by
+`khuyencong/testing/tests/test_access_matrix.py`. A meta-test fails when a URL has no door.
+
+Register doors in `<app>/tests/doors.py` with `door(...)`. A door's `path` builds the URL for a
+target: "own" (in the jurisdiction of every scoped test user: Khánh Hòa / phường Phan Rang) or
+"foreign" (Hà Nội, outside all of them). Expected answers:
+
+- anonymous: pages redirect to the login page, the API answers 401 `not_authenticated`;
+- a role not in `roles`: 403;
+- own target: `ok` (200 unless said otherwise); for a list, `own_marker` appears in the body;
+- foreign target: same as own for nation-wide roles; otherwise 404 for details and, for lists,
+  `foreign_marker` must not appear.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from khuyencong.accounts.choices import Role
+
+from .world import World
+
+ALL_ROLES: frozenset[Role] = frozenset(Role)
+Target = Literal["own", "foreign"]
+
+
+@dataclass(frozen=True)
+class Door:
+    url_name: str
+    path: Callable[[World, Target, Any], str]
+    kind: Literal["page", "api"] = "page"
+    method: Literal["get", "post", "delete"] = "get"
+    roles: frozenset[Role] = ALL_ROLES
+    scoped: bool = True  # False: reference data, the same for everyone signed in
+    is_list: bool = False
+    own_marker: Callable[[World, Any], str] | None = None
+    foreign_marker: Callable[[World, Any], str] | None = None
+    data: Callable[[World, Any], dict] | None = None
+    ok: int = 200
+    per_user: bool = False  # the object belongs to the requesting user (own) or another user (foreign)
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return f"{self.kind}:{self.method}:{self.url_name}"
+
+
+DOORS: list[Door] = []
+
+# URL names that are deliberately outside the harness, with the reason.
+EXEMPT: dict[str, str] = {
+    "login": "the login page is public by design (tested in accounts/tests/test_login.py)",
+    "logout": "POST-only sign-out, tested in accounts/tests/test_login.py",
+    "password_change": "acts on the signed-in user only, tested in accounts/tests/test_login.py",
+    "password_change_done": "static confirmation page",
+    "set_language": "public language switch, tested in ui/tests/test_pages.py",
+    "api:openapi-json": "public API description, tested in api/tests/test_api.py",
+    "api:openapi-view": "public API documentation page, tested in api/tests/test_api.py",
+    "api:api-root": "ninja's index route, answers 404",
+}
+
+
+def door(url_name: str, path: Callable[[World, Target, Any], str], **options: Any) -> Door:
+    item = Door(url_name=url_name, path=path, **options)
+    if any(d.id == item.id for d in DOORS):
+        raise ValueError(f"door {item.id} registered twice")
+    DOORS.append(item)
+    return item
+
+
+def load_all() -> list[Door]:
+    """Import every app's tests/doors.py so that the registry is complete."""
+    import importlib
+    import pkgutil
+
+    import khuyencong
+
+    for module in pkgutil.iter_modules(khuyencong.__path__):
+        try:
+            importlib.import_module(f"khuyencong.{module.name}.tests.doors")
+        except ModuleNotFoundError as exc:
+            if exc.name not in (f"khuyencong.{module.name}.tests", f"khuyencong.{module.name}.tests.doors"):
+                raise
+    return DOORS
