@@ -40,11 +40,13 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# Chromium drives the page tests; Noto/DejaVu render Vietnamese in PDFs. Installed with apt when running as root.
+# Chromium drives the page tests; Noto/DejaVu render Vietnamese in PDFs; gettext checks the translation
+# catalogue. Installed with apt when running as root.
+OS_PACKAGES := chromium fonts-noto-core fonts-dejavu-core gettext
 os-deps:
-	@if ! command -v chromium >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core fonts-dejavu-core >/dev/null; \
-	  else echo "Note: install Debian's chromium (sudo apt-get install chromium) to run the browser tests."; fi; \
+	@if ! command -v chromium >/dev/null || ! command -v xgettext >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OS_PACKAGES) >/dev/null; \
+	  else echo "Note: install Debian's $(OS_PACKAGES) (sudo apt-get install ...) to run the browser and catalogue tests."; fi; \
 	fi
 
 messages: install  ## compile the Vietnamese/English translation catalogues
