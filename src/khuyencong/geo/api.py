@@ -5,6 +5,7 @@ from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from khuyencong.accounts.jurisdiction import get_in_scope, restrict
+from khuyencong.core.text import fold
 
 from .choices import Level
 from .models import AdministrativeUnit, Region
@@ -58,7 +59,7 @@ class UnitFilter(FilterSchema):
         )
 
     def filter_q(self, value):
-        return Q(name__icontains=value) if value else Q()
+        return Q(code=value.strip()) | Q(search_name__contains=fold(value)) if value else Q()
 
 
 @router.get("/units", response=list[UnitOut], summary="Administrative units in your jurisdiction")

@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from khuyencong.core.text import fold
+
 from .choices import Level, UnitType
 
 REFORM_DATE = dt.date(2025, 7, 1)  # two-level local government: 34 provinces, districts abolished
@@ -25,6 +27,13 @@ class UnitQuerySet(models.QuerySet["AdministrativeUnit"]):
     def provinces(self) -> "UnitQuerySet":
         return self.filter(level=Level.PROVINCE)
 
+    def search(self, text: str) -> "UnitQuerySet":
+        """By GSO code, or by name with or without diacritics."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(Q(code=text) | Q(search_name__contains=fold(text)))
+
 
 class AdministrativeUnit(models.Model):
     """A province, district or commune as it was (or is) in force between valid_from and valid_to.
@@ -39,6 +48,9 @@ class AdministrativeUnit(models.Model):
 
     code = models.CharField(_("GSO code"), max_length=5)
     name = models.CharField(_("name"), max_length=200)
+    search_name = models.CharField(
+        max_length=200, editable=False, db_index=True, help_text="name folded for search"
+    )
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     type = models.CharField(_("type"), max_length=15, choices=UnitType.choices)
     parent = models.ForeignKey(
@@ -100,6 +112,10 @@ class AdministrativeUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_name = fold(self.name)
+        super().save(*args, **kwargs)
 
     @property
     def is_current(self) -> bool:

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 
 from khuyencong.core.reference import LoadReport
+from khuyencong.core.text import fold
 
 from .choices import PACKAGE_TYPES, Level
 from .models import REFORM_DATE, AdministrativeUnit, Region, RegionMembership, UnitSuccession
@@ -38,6 +39,10 @@ class _Row:
     province: Key | None = None
     current_province: Key | None = None
     successor: Key | None = None
+
+    @property
+    def search_name(self) -> str:
+        return fold(self.name)
 
     @property
     def key(self) -> Key:
@@ -164,7 +169,7 @@ def _package_rows(only_provinces: set[str] | None) -> list[_Row]:
 
 
 _LINKS = ("parent", "province", "current_province", "successor")
-_FIELDS = ("name", "type")
+_FIELDS = ("name", "search_name", "type")
 
 
 def _key_of(unit: AdministrativeUnit) -> Key:
@@ -193,6 +198,7 @@ def units_load(
         batch = [
             AdministrativeUnit(
                 code=r.code,
+                search_name=r.search_name,
                 name=r.name,
                 level=r.level,
                 type=r.type,
@@ -232,9 +238,7 @@ def units_load(
                 dirty = True
         if dirty:
             changed.append(unit)
-    AdministrativeUnit.objects.bulk_update(
-        changed, ["name", "type", *[f"{n}_id" for n in _LINKS]], batch_size=2000
-    )
+    AdministrativeUnit.objects.bulk_update(changed, [*_FIELDS, *[f"{n}_id" for n in _LINKS]], batch_size=2000)
     updated_existing = len({u.pk for u in changed} - created_ids)
     if updated_existing:
         report.updated["units"] += updated_existing

@@ -87,7 +87,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     qs = restrict(AdministrativeUnit.objects.select_related("province", "current_province"), request.user)
     f = request.GET
     if q := f.get("q", "").strip():
-        qs = qs.filter(Q(name__icontains=q) | Q(code=q))
+        qs = qs.search(q)
     if (level := f.get("level")) in Level.values:
         qs = qs.filter(level=level)
     generation = f.get("generation")

@@ -44,3 +44,11 @@ def test_current_unit_of_commune_and_district(world):
 def test_label_marks_legacy_units(world):
     assert "30/06/2025" in world.ninh_thuan.label
     assert world.phan_rang.label.endswith(world.khanh_hoa.name)
+
+
+def test_search_without_diacritics(world):
+    assert world.khanh_hoa in AdministrativeUnit.objects.search("khanh hoa")
+    assert world.phan_rang in AdministrativeUnit.objects.search("PHAN RANG")
+    assert world.khanh_hoa in AdministrativeUnit.objects.search("56")
+    assert world.da_nang in AdministrativeUnit.objects.search("đà nẵng")
+    assert world.da_nang in AdministrativeUnit.objects.search("da nang")
