@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -170,7 +171,7 @@ def get_in_scope[M: models.Model](
     user can see it but the role does not allow `action`."""
     try:
         obj = restrict(queryset, user, Action.VIEW).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError) as exc:
+    except (ObjectDoesNotExist, ValueError) as exc:
         raise NotInJurisdiction() from exc
     if action != Action.VIEW and not allows(user, action):
         raise PermissionDenied()

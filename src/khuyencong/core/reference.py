@@ -14,7 +14,7 @@ class LoadReport:
         return bool(+self.created or +self.updated)
 
     def __str__(self) -> str:
-        kinds = sorted(set(self.created) | set(self.updated))
+        kinds = sorted(set(+self.created) | set(+self.updated))
         if not kinds:
             return "no changes"
         return "; ".join(f"{k}: {self.created[k]} created, {self.updated[k]} updated" for k in kinds)

@@ -53,119 +53,147 @@ def _code(value: Any, width: int) -> str:
     return f"{int(value):0{width}d}"
 
 
-def _package_rows(only_provinces: set[str] | None) -> list[_Row]:
-    """Every unit of both generations as rows, with links by key (resolved to ids when saving)."""
+def _current_rows(only_provinces: set[str] | None) -> list[_Row]:
+    """The 34 provinces and their communes in force since 1 July 2025 (no districts any more)."""
     from vietnam_provinces import Province, Ward
-    from vietnam_provinces import legacy as old
-    from vietnam_provinces._province_conversion_2025 import OLD_TO_NEW as PROVINCE_OLD_TO_NEW
-    from vietnam_provinces._ward_conversion_2025 import OLD_TO_NEW as WARD_OLD_TO_NEW
 
-    P, D, C = Level.PROVINCE, Level.DISTRICT, Level.COMMUNE
-    new: list[_Row] = []
+    rows: list[_Row] = []
     for p in Province.iter_all():
         code = _code(p.code, 2)
         if only_provinces is None or code in only_provinces:
-            key = (P, code, None)
-            new.append(_Row(code, p.name, P, PACKAGE_TYPES[p.division_type.value], None, province=key))
-            new[-1].current_province = key
-    kept = {r.code for r in new}
+            key: Key = (Level.PROVINCE, code, None)
+            rows.append(
+                _Row(
+                    code,
+                    p.name,
+                    Level.PROVINCE,
+                    PACKAGE_TYPES[p.division_type.value],
+                    None,
+                    province=key,
+                    current_province=key,
+                )
+            )
+    kept = {r.code for r in rows}
     for w in Ward.iter_all():
         pcode = _code(w.province_code, 2)
         if pcode in kept:
-            pkey = (P, pcode, None)
-            new.append(
+            pkey: Key = (Level.PROVINCE, pcode, None)
+            rows.append(
                 _Row(
-                    _code(w.code, 5), w.name, C, PACKAGE_TYPES[w.division_type.value], None, pkey, pkey, pkey
+                    _code(w.code, 5),
+                    w.name,
+                    Level.COMMUNE,
+                    PACKAGE_TYPES[w.division_type.value],
+                    None,
+                    parent=pkey,
+                    province=pkey,
+                    current_province=pkey,
                 )
             )
+    return rows
 
-    # Legacy provinces: a split province (Tiền Giang) has several successors; the primary one is the
-    # province that took most of its communes.
-    wards_by_old_province: dict[int, Counter[int]] = defaultdict(Counter)
+
+def _primary_new_provinces() -> dict[str, str]:
+    """Old province code → the new province that took most of its communes (Tiền Giang was split)."""
+    from vietnam_provinces._province_conversion_2025 import OLD_TO_NEW as PROVINCE_OLD_TO_NEW
+    from vietnam_provinces._ward_conversion_2025 import OLD_TO_NEW as WARD_OLD_TO_NEW
+
+    communes_to: dict[int, Counter[int]] = defaultdict(Counter)
     for entry in WARD_OLD_TO_NEW.values():
-        wards_by_old_province[entry.old_ward.province_code][entry.new_wards[0].province_code] += 1
+        communes_to[entry.old_ward.province_code][entry.new_wards[0].province_code] += 1
+    result = {}
+    for old_code, province_entry in PROVINCE_OLD_TO_NEW.items():
+        candidates = [ref.code for ref in province_entry.new_provinces]
+        counts = communes_to[old_code]
+        # Most communes wins; on a tie, the new province that kept the old code (its seat).
+        best = max(candidates, key=lambda c: (counts[c], c == old_code))
+        result[_code(old_code, 2)] = _code(best, 2)
+    return result
 
-    def primary_new_province(old_code: int) -> str:
-        candidates = [ref.code for ref in PROVINCE_OLD_TO_NEW[old_code].new_provinces]
-        counts = wards_by_old_province[old_code]
-        return _code(max(candidates, key=lambda c: (counts[c], c == old_code)), 2)
 
-    legacy: list[_Row] = []
-    legacy_province_codes: set[str] = set()
-    for p in old.Province.iter_all():
-        code = _code(p.code, 2)
-        successor = primary_new_province(int(p.code))
-        if successor not in kept:
+def _legacy_rows(kept: set[str]) -> list[_Row]:
+    """The 63 provinces, their districts and communes before 1 July 2025 whose main successor is in
+    `kept`, each linked to the current province (and, for communes, the current commune) it became."""
+    from vietnam_provinces import Ward
+    from vietnam_provinces import legacy as old
+    from vietnam_provinces._ward_conversion_2025 import OLD_TO_NEW as WARD_OLD_TO_NEW
+
+    P, D, C, TO = Level.PROVINCE, Level.DISTRICT, Level.COMMUNE, LEGACY_VALID_TO
+    successor_of = _primary_new_provinces()
+    provinces: list[_Row] = []
+    for lp in old.Province.iter_all():
+        code = _code(lp.code, 2)
+        if successor_of[code] not in kept:
             continue
-        legacy_province_codes.add(code)
-        key = (P, code, LEGACY_VALID_TO)
-        legacy.append(
+        new_key: Key = (P, successor_of[code], None)
+        provinces.append(
             _Row(
                 code,
-                p.name,
+                lp.name,
                 P,
-                PACKAGE_TYPES[p.division_type.value],
-                LEGACY_VALID_TO,
-                parent=None,
-                province=key,
-                current_province=(P, successor, None),
-                successor=(P, successor, None),
+                PACKAGE_TYPES[lp.division_type.value],
+                TO,
+                province=(P, code, TO),
+                current_province=new_key,
+                successor=new_key,
             )
         )
-    new_ward_province = {_code(w.code, 5): _code(w.province_code, 2) for w in Ward.iter_all()}
-    commune_rows: list[_Row] = []
+    province_codes = {r.code for r in provinces}
+    districts = [d for d in old.District.iter_all() if _code(d.province_code, 2) in province_codes]
+    district_province = {_code(d.code, 3): _code(d.province_code, 2) for d in districts}
+    new_commune_province = {_code(w.code, 5): _code(w.province_code, 2) for w in Ward.iter_all()}
+
+    communes: list[_Row] = []
     district_votes: dict[str, Counter[str]] = defaultdict(Counter)
-    district_province: dict[str, str] = {}
-    for d in old.District.iter_all():
-        district_province[_code(d.code, 3)] = _code(d.province_code, 2)
-    for w in old.Ward.iter_all():
-        dcode = _code(w.district_code, 3)
-        pcode = district_province[dcode]
-        if pcode not in legacy_province_codes:
+    for lw in old.Ward.iter_all():
+        dcode = _code(lw.district_code, 3)
+        pcode = district_province.get(dcode)
+        if pcode is None:
             continue
-        entry = WARD_OLD_TO_NEW.get(int(w.code))
-        pkey = (P, pcode, LEGACY_VALID_TO)
         row = _Row(
-            _code(w.code, 5),
-            w.name,
+            _code(lw.code, 5),
+            lw.name,
             C,
-            PACKAGE_TYPES[w.division_type.value],
-            LEGACY_VALID_TO,
-            (D, dcode, LEGACY_VALID_TO),
-            pkey,
+            PACKAGE_TYPES[lw.division_type.value],
+            TO,
+            parent=(D, dcode, TO),
+            province=(P, pcode, TO),
+            current_province=(P, successor_of[pcode], None),
         )
-        if entry is not None:
-            main = _code(entry.new_wards[0].code, 5)
-            current = new_ward_province[main]
-            if current in kept:
+        conversion = WARD_OLD_TO_NEW.get(int(lw.code))
+        if conversion is not None:  # 28 communes are missing from the table: they follow their province
+            main = _code(conversion.new_wards[0].code, 5)
+            if new_commune_province[main] in kept:
                 row.successor = (C, main, None)
-                row.current_province = (P, current, None)
-        commune_rows.append(row)
-        if row.current_province:
-            district_votes[dcode][row.current_province[1]] += 1
-    province_successor = {r.code: r.current_province for r in legacy if r.level == P}
-    for d in old.District.iter_all():
+                row.current_province = (P, new_commune_province[main], None)
+        communes.append(row)
+        district_votes[dcode][row.current_province[1]] += 1  # type: ignore[index]
+
+    district_rows = []
+    for d in districts:
         dcode, pcode = _code(d.code, 3), _code(d.province_code, 2)
-        if pcode not in legacy_province_codes:
-            continue
         votes = district_votes[dcode]
-        current = (P, votes.most_common(1)[0][0], None) if votes else province_successor[pcode]
-        legacy.append(
+        current = votes.most_common(1)[0][0] if votes else successor_of[pcode]
+        district_rows.append(
             _Row(
                 dcode,
                 d.name,
                 D,
                 PACKAGE_TYPES[d.division_type.value],
-                LEGACY_VALID_TO,
-                (P, pcode, LEGACY_VALID_TO),
-                (P, pcode, LEGACY_VALID_TO),
-                current,
+                TO,
+                parent=(P, pcode, TO),
+                province=(P, pcode, TO),
+                current_province=(P, current, None),
             )
         )
-    for row in commune_rows:
-        if row.current_province is None:  # not in the conversion table: follow its province
-            row.current_province = province_successor[row.province[1]]  # type: ignore[index]
-    return new + legacy + commune_rows
+    return provinces + district_rows + communes
+
+
+def _package_rows(only_provinces: set[str] | None) -> list[_Row]:
+    """Every unit of both generations as rows, with links by key (resolved to ids when saving)."""
+    current = _current_rows(only_provinces)
+    kept = {r.code for r in current if r.level == Level.PROVINCE}
+    return current + _legacy_rows(kept)
 
 
 _LINKS = ("parent", "province", "current_province", "successor")
@@ -265,13 +293,13 @@ def _successions_load(rows: list[_Row], units: dict[Key, AdministrativeUnit], re
                         len(PROVINCE_OLD_TO_NEW[int(r.code)].new_provinces) > 1,
                     )
         else:
-            entry = WARD_OLD_TO_NEW.get(int(r.code))
-            if entry is None:
+            conversion = WARD_OLD_TO_NEW.get(int(r.code))
+            if conversion is None:
                 continue
-            for i, ref in enumerate(entry.new_wards):
-                new = units.get((Level.COMMUNE, _code(ref.code, 5), None))
+            for i, ward_ref in enumerate(conversion.new_wards):
+                new = units.get((Level.COMMUNE, _code(ward_ref.code, 5), None))
                 if new:
-                    wanted[(old.pk, new.pk)] = (i == 0, entry.old_ward.is_partly_merged)
+                    wanted[(old.pk, new.pk)] = (i == 0, conversion.old_ward.is_partly_merged)
 
     have = {(s.predecessor_id, s.successor_id): s for s in UnitSuccession.objects.all()}
     create, update = [], []
