@@ -50,7 +50,7 @@ os-deps:
 	fi
 
 messages: install  ## compile the Vietnamese/English translation catalogues
-	@$(BIN)/pybabel compile --use-fuzzy -q -d src/khuyencong/locale -D django
+	@$(BIN)/pybabel -q compile -d src/khuyencong/locale -D django
 
 migrate: install
 	@mkdir -p var/log
