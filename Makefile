@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := khuyencong.settings
 
-.PHONY: run test lint install assets os-deps messages migrate reference demo clean
+.PHONY: run test lint install assets os-deps messages makemessages migrate reference demo clean
 
 run: install assets messages migrate reference demo  ## install, prepare the SQLite database with demo data and serve
 	@$(BIN)/khuyencong demo_logins
@@ -64,3 +64,6 @@ demo: install
 
 clean:
 	rm -rf $(VENV) node_modules var/*.sqlite3 staticfiles
+
+makemessages: install  ## extract new translatable strings into the Vietnamese catalogue (needs gettext)
+	cd src/khuyencong && DJANGO_SETTINGS_MODULE=khuyencong.settings PYTHONPATH=.. ../../$(BIN)/django-admin makemessages -l vi --ignore='testing/*' --ignore='*/tests/*'
