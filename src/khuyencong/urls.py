@@ -9,8 +9,16 @@ from khuyencong.api.api import api
 urlpatterns = [
     path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
-    path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path(
+        "doi-mat-khau/",
+        auth_views.PasswordChangeView.as_view(template_name="ui/password_change_form.html"),
+        name="password_change",
+    ),
+    path(
+        "doi-mat-khau/xong/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="ui/password_change_done.html"),
+        name="password_change_done",
+    ),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("quan-tri/", admin.site.urls),
     path("api/v1/", api.urls),

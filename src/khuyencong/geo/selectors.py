@@ -85,8 +85,9 @@ def region_of(province: AdministrativeUnit, year: int) -> Region | None:
     return membership.region if membership else None
 
 
-def regions_with_members(year: int) -> list[tuple[Region, list[AdministrativeUnit]]]:
-    members: dict[int, list[AdministrativeUnit]] = {}
-    for m in memberships_in(year).select_related("province").order_by("province__code"):
-        members.setdefault(m.region_id, []).append(m.province)
+def regions_with_members(year: int) -> list[tuple[Region, list[RegionMembership]]]:
+    """Each region with its memberships in `year` (province, basis and the note explaining it)."""
+    members: dict[int, list[RegionMembership]] = {}
+    for m in memberships_in(year).select_related("province").order_by("province__name"):
+        members.setdefault(m.region_id, []).append(m)
     return [(r, members.get(r.pk, [])) for r in Region.objects.all()]

@@ -210,12 +210,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             error = exc.message
         else:
-            created = raw
-            messages.success(
-                request,
-                _("Token “%(name)s” created. Copy it now: it will not be shown again.")
-                % {"name": token.name},
-            )
+            created = {"name": token.name, "token": raw}
     tokens = api_tokens_of(request.user)
     return render(
         request,

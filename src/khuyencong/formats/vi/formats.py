@@ -2,8 +2,8 @@
 # so without this module numbers print without separators and 05/03/2026 is read as 3 May.
 DATE_FORMAT = "d/m/Y"
 SHORT_DATE_FORMAT = "d/m/Y"
-DATETIME_FORMAT = "H:i d/m/Y"
-SHORT_DATETIME_FORMAT = "H:i d/m/Y"
+DATETIME_FORMAT = "d/m/Y H:i"
+SHORT_DATETIME_FORMAT = "d/m/Y H:i"
 TIME_FORMAT = "H:i"
 YEAR_MONTH_FORMAT = "\\t\\h\\á\\n\\g n/Y"
 MONTH_DAY_FORMAT = "j F"
