@@ -19,7 +19,7 @@ run: install assets messages migrate reference demo  ## install, prepare the SQL
 test: install assets os-deps messages  ## install and run the whole suite (SQLite, or PostgreSQL with DATABASE_URL)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: install  ## ruff, migrations in sync, Django checks, mypy on services and selectors
+lint: install assets  ## ruff, migrations in sync, Django checks, mypy on services and selectors
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/khuyencong makemigrations --check --dry-run
