@@ -122,7 +122,7 @@ class AgencyName(models.Model):
     class Meta:
         verbose_name = _("agency name")
         verbose_name_plural = _("agency names")
-        ordering = ["agency", "valid_from"]
+        ordering = ["agency", models.F("valid_from").asc(nulls_first=True)]  # the first name has no start
         constraints = [models.UniqueConstraint(fields=["agency", "name"], name="accounts_agency_name_unique")]
 
     def __str__(self) -> str:

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -110,7 +110,11 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     sort = f.get("sort", "code")
     if sort.lstrip("-") not in {"code", "name", "level", "valid_to"}:
         sort = "code"
-    qs = qs.order_by(sort, "valid_to", "pk")
+    # Open-ended validity (units in force) sorts after every end date, on SQLite and PostgreSQL alike.
+    by_validity = (
+        F("valid_to").desc(nulls_first=True) if sort == "-valid_to" else F("valid_to").asc(nulls_last=True)
+    )
+    qs = qs.order_by(*([] if sort.lstrip("-") == "valid_to" else [sort]), by_validity, "pk")
     return render(
         request,
         "ui/unit_list.html",
@@ -178,7 +182,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "nav": "agencies",
             "agency": agency,
-            "names": agency.names.order_by("valid_from"),
+            "names": agency.names.all(),
             "children": children,
         },
     )
