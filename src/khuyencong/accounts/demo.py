@@ -68,7 +68,7 @@ def demo_seed(*, report: LoadReport) -> None:
     for username, full_name, role, agency_code in DEMO_USERS:
         if User.objects.filter(username=username).exists():
             continue
-        user = user_create(
+        user_create(
             actor=None,
             username=username,
             password=DEMO_PASSWORD,
@@ -76,7 +76,4 @@ def demo_seed(*, report: LoadReport) -> None:
             roles=[role],
             full_name=full_name,
         )
-        if role == Role.SYSTEM_ADMIN:
-            user.is_staff = True
-            user.save(update_fields=["is_staff"])
         report.created["users"] += 1

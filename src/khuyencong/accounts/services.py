@@ -112,7 +112,13 @@ def user_create(
         _ensure_admin(actor)
     if User.objects.filter(username=username).exists():
         raise ValidationFailed(_("The user name is already taken."), code="username_taken", field="username")
-    user = User(username=username, full_name=full_name, email=email, agency=agency)
+    user = User(
+        username=username,
+        full_name=full_name,
+        email=email,
+        agency=agency,
+        is_staff=Role.SYSTEM_ADMIN in roles,  # the admin site is for system administrators
+    )
     if password:
         user.set_password(password)
     else:
@@ -137,6 +143,9 @@ def user_set_roles(*, actor: Any, user: User, roles: list[Role], reason: str = "
         user.roles.exclude(role__in=after).delete()
         UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in after if r not in before])
         user.__dict__.pop("_role_set", None)
+        if not user.is_superuser:
+            user.is_staff = Role.SYSTEM_ADMIN in after
+            user.save(update_fields=["is_staff"])
         audit_record(
             actor=actor,
             action="user.roles",

@@ -10,8 +10,8 @@ the legacy units that roll up into them, the reference agencies, and one user pe
 from dataclasses import dataclass
 
 from khuyencong.accounts.choices import AgencyKind, JurisdictionKind, Role
-from khuyencong.accounts.models import Agency, User, UserRole
-from khuyencong.accounts.services import agencies_load
+from khuyencong.accounts.models import Agency, User
+from khuyencong.accounts.services import agencies_load, user_create
 from khuyencong.geo.models import AdministrativeUnit, Region
 from khuyencong.geo.services import reference_load
 
@@ -64,14 +64,15 @@ def build() -> None:
         },
     )
     for role, agency_code in ROLE_AGENCY.items():
-        user, created = User.objects.get_or_create(
-            username=f"test.{role.value}",
-            defaults={"full_name": f"Test {role.label}", "agency": Agency.objects.get(code=agency_code)},
-        )
-        if created:
-            user.set_password(PASSWORD)
-            user.save()
-            UserRole.objects.create(user=user, role=role)
+        if not User.objects.filter(username=f"test.{role.value}").exists():
+            user_create(
+                actor=None,
+                username=f"test.{role.value}",
+                password=PASSWORD,
+                agency=Agency.objects.get(code=agency_code),
+                roles=[role],
+                full_name=f"Test {role.label}",
+            )
 
 
 def ensure() -> None:
