@@ -9,12 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from khuyencong.core.validity import Validity
 from khuyencong.geo.models import AdministrativeUnit, Region
 
 from .choices import AgencyKind, JurisdictionKind, Role
 
 
-class Agency(models.Model):
+class Agency(Validity):
     """A body that plans, approves, implements or reports khuyến công work.
 
     Its jurisdiction is the nation, a region or an administrative unit. `name` is the name in force
@@ -49,15 +50,14 @@ class Agency(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Validity.Meta):
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
         ordering = ["kind", "code"]
         constraints = [
+            *Validity.Meta.constraints,
             models.CheckConstraint(
                 condition=(
                     Q(
@@ -77,7 +77,7 @@ class Agency(models.Model):
                     )
                 ),
                 name="accounts_agency_jurisdiction_consistent",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -93,12 +93,7 @@ class Agency(models.Model):
         return scope.unit_q("jurisdiction_unit") | Q(pk__in=chain)
 
     def name_on(self, on: dt.date) -> str:
-        for item in self.names.all():
-            if (item.valid_from is None or item.valid_from <= on) and (
-                item.valid_to is None or on <= item.valid_to
-            ):
-                return item.name
-        return self.name
+        return next((item.name for item in self.names.all() if item.is_valid_on(on)), self.name)
 
     @property
     def jurisdiction_label(self) -> str:
@@ -109,21 +104,22 @@ class Agency(models.Model):
         return self.jurisdiction_unit.label if self.jurisdiction_unit else ""
 
 
-class AgencyName(models.Model):
+class AgencyName(Validity):
     agency = models.ForeignKey(
         Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="names"
     )
     name = models.CharField(_("name"), max_length=255)
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Validity.Meta):
         verbose_name = _("agency name")
         verbose_name_plural = _("agency names")
         ordering = ["agency", models.F("valid_from").asc(nulls_first=True)]  # the first name has no start
-        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="accounts_agency_name_unique")]
+        constraints = [
+            *Validity.Meta.constraints,
+            models.UniqueConstraint(fields=["agency", "name"], name="accounts_agency_name_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -6,6 +6,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from khuyencong.accounts.jurisdiction import get_in_scope, restrict
 from khuyencong.core.text import fold
+from khuyencong.core.validity import valid_on_q
 
 from .choices import Level
 from .models import AdministrativeUnit, Region
@@ -52,11 +53,7 @@ class UnitFilter(FilterSchema):
         return Q(current_province_id=value) if value else Q()
 
     def filter_on(self, value):
-        if not value:
-            return Q()
-        return (Q(valid_from__isnull=True) | Q(valid_from__lte=value)) & (
-            Q(valid_to__isnull=True) | Q(valid_to__gte=value)
-        )
+        return valid_on_q(value) if value else Q()
 
     def filter_q(self, value):
         return Q(code=value.strip()) | Q(search_name__contains=fold(value)) if value else Q()

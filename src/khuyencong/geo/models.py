@@ -6,18 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from khuyencong.core.text import fold
+from khuyencong.core.validity import Validity, ValidityQuerySet
 
 from .choices import Level, UnitType
 
 REFORM_DATE = dt.date(2025, 7, 1)  # two-level local government: 34 provinces, districts abolished
 
 
-class UnitQuerySet(models.QuerySet["AdministrativeUnit"]):
-    def valid_on(self, on: dt.date) -> "UnitQuerySet":
-        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=on)
-        )
-
+class UnitQuerySet(ValidityQuerySet["AdministrativeUnit"]):
     def current(self) -> "UnitQuerySet":
         return self.filter(valid_to__isnull=True)
 
@@ -35,7 +31,7 @@ class UnitQuerySet(models.QuerySet["AdministrativeUnit"]):
         return self.filter(Q(code=text) | Q(search_name__contains=fold(text)))
 
 
-class AdministrativeUnit(models.Model):
+class AdministrativeUnit(Validity):
     """A province, district or commune as it was (or is) in force between valid_from and valid_to.
 
     The GSO code alone does not identify a unit: a merged province usually keeps the code of the
@@ -81,16 +77,15 @@ class AdministrativeUnit(models.Model):
         on_delete=models.PROTECT,
         related_name="predecessors",
     )
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
     objects = UnitQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Validity.Meta):
         verbose_name = _("administrative unit")
         verbose_name_plural = _("administrative units")
         ordering = ["code"]
         constraints = [
+            *Validity.Meta.constraints,
             models.UniqueConstraint(
                 fields=["level", "code"],
                 condition=Q(valid_to__isnull=True),
@@ -100,12 +95,6 @@ class AdministrativeUnit(models.Model):
                 fields=["level", "code", "valid_to"],
                 condition=Q(valid_to__isnull=False),
                 name="geo_unit_legacy_code_unique",
-            ),
-            models.CheckConstraint(
-                condition=Q(valid_from__isnull=True)
-                | Q(valid_to__isnull=True)
-                | Q(valid_from__lte=models.F("valid_to")),
-                name="geo_unit_valid_range",
             ),
         ]
         indexes = [models.Index(fields=["level", "code"]), models.Index(fields=["name"])]
@@ -120,11 +109,6 @@ class AdministrativeUnit(models.Model):
     @property
     def is_current(self) -> bool:
         return self.valid_to is None
-
-    def is_valid_on(self, on: dt.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= on) and (
-            self.valid_to is None or on <= self.valid_to
-        )
 
     @property
     def label(self) -> str:
