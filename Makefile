@@ -13,7 +13,7 @@ export DJANGO_SETTINGS_MODULE := khuyencong.settings
 .PHONY: run test lint install assets os-deps messages makemessages migrate reference demo clean
 
 run: install assets messages migrate reference demo  ## install, prepare the SQLite database with demo data and serve
-	@$(BIN)/khuyencong demo_logins
+	@$(BIN)/khuyencong demo_logins --url http://$(HOST):$(PORT)/
 	$(BIN)/khuyencong runserver $(HOST):$(PORT)
 
 test: install assets os-deps messages  ## install and run the whole suite (SQLite, or PostgreSQL with DATABASE_URL)

@@ -7,7 +7,10 @@ from khuyencong.accounts.models import User
 class Command(BaseCommand):
     help = "Print the demo logins (one per role)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000/", help="where the server will listen")
+
+    def handle(self, *args, url, **options):
         users = {
             u.username: u
             for u in User.objects.select_related("agency").filter(username__in=[u[0] for u in DEMO_USERS])
@@ -17,4 +20,4 @@ class Command(BaseCommand):
             user = users.get(username)
             if user:
                 self.stdout.write(f"  {username:<10} {role.label:<32} {user.agency}")
-        self.stdout.write("Mở / open http://127.0.0.1:8000/\n")
+        self.stdout.write(f"Mở / open {url}\n")
