@@ -118,3 +118,19 @@ def test_regions_by_year(client, world):
 def test_errors_follow_the_request_language(client, world):
     response = client.get(reverse("api:me"), HTTP_ACCEPT_LANGUAGE="en")
     assert response.json()["message"] == response.json()["messages"]["en"]
+
+
+def test_session_writes_need_the_csrf_token(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.user(Role.PROVINCE_OFFICER))
+    refused = client.post(reverse("api:token_create"), {"name": "x"}, content_type="application/json")
+    assert refused.status_code in (401, 403)
+    assert not ApiToken.objects.exists()
+    client.get(reverse("ui:token_list"))  # sets the CSRF cookie
+    token = client.cookies["csrftoken"].value
+    accepted = client.post(
+        reverse("api:token_create"), {"name": "x"}, content_type="application/json", HTTP_X_CSRFTOKEN=token
+    )
+    assert accepted.status_code == 201
