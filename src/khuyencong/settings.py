@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "khuyencong.core",
     "khuyencong.geo",
     "khuyencong.accounts",
+    "khuyencong.catalog",
     "khuyencong.api",
     "khuyencong.ui",
 ]

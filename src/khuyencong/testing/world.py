@@ -9,11 +9,12 @@ the legacy units that roll up into them, the reference agencies, and one user pe
 
 from dataclasses import dataclass
 
+from django.core.management import call_command
+
 from khuyencong.accounts.choices import AgencyKind, JurisdictionKind, Role
 from khuyencong.accounts.models import Agency, User
-from khuyencong.accounts.services import agencies_load, user_create
+from khuyencong.accounts.services import user_create
 from khuyencong.geo.models import AdministrativeUnit, Region
-from khuyencong.geo.services import reference_load
 
 PROVINCES = ("56", "48", "01")
 PASSWORD = "mat-khau-kiem-thu-2026"
@@ -37,8 +38,7 @@ def _current(code: str, level: str = "province") -> AdministrativeUnit:
 
 
 def build() -> None:
-    reference_load(only_provinces=PROVINCES)
-    agencies_load()
+    call_command("load_reference", province=list(PROVINCES), verbosity=0)  # every app's reference data
     khanh_hoa = _current("56")
     phan_rang = (
         AdministrativeUnit.objects.current().filter(parent=khanh_hoa, name__contains="Phan Rang").first()
