@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "khuyencong.geo",
     "khuyencong.accounts",
     "khuyencong.catalog",
+    "khuyencong.establishments",
     "khuyencong.api",
     "khuyencong.ui",
 ]

@@ -1,0 +1,34 @@
+from django.contrib import admin
+
+from .models import EligibilityRule, Establishment, Industry
+
+
+@admin.register(Industry)
+class IndustryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "section"]
+    list_filter = ["section"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(EligibilityRule)
+class EligibilityRuleAdmin(admin.ModelAdmin):
+    list_display = ["code", "legal_basis", "valid_from", "valid_to"]
+
+
+@admin.register(Establishment)
+class EstablishmentAdmin(admin.ModelAdmin):
+    """Read-only here: establishments change through the application, which checks and audits."""
+
+    list_display = ["name", "legal_form", "tax_code", "commune", "merged_into"]
+    list_filter = ["legal_form"]
+    search_fields = ["name", "tax_code", "search_name"]
+    raw_id_fields = ["commune", "industry", "merged_into"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

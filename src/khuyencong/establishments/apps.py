@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EstablishmentsConfig(AppConfig):
+    name = "khuyencong.establishments"
+    verbose_name = _("Establishment registry")
+
+    def load_reference(self, *, report, only_provinces=None):
+        from .services import reference_load
+
+        reference_load(report=report)
+
+    def seed_demo(self, *, report):
+        from .demo import demo_seed
+
+        demo_seed(report=report)

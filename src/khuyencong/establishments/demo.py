@@ -1,0 +1,139 @@
+"""Demonstration establishments: about ten per current province, in real communes, with Vietnamese
+names built from the crafts of rural industry. Deterministic (seeded per province) and idempotent."""
+
+import random
+
+from django.db import transaction
+
+from khuyencong.accounts.models import User
+from khuyencong.core.reference import LoadReport
+from khuyencong.geo.models import AdministrativeUnit
+
+from .choices import LegalForm
+from .identity import tax_check_digit
+from .models import Establishment, Industry
+from .services import establishment_create
+
+PER_PROVINCE = 10
+
+# (product words, VSIC division)
+CRAFTS = [
+    ("bánh tráng", "10"),
+    ("bánh phồng tôm", "10"),
+    ("nước mắm", "10"),
+    ("chế biến hạt điều", "10"),
+    ("chè búp khô", "10"),
+    ("cà phê rang xay", "10"),
+    ("gạo sạch", "10"),
+    ("rượu cần", "11"),
+    ("dệt thổ cẩm", "13"),
+    ("may mặc xuất khẩu", "14"),
+    ("thuộc da", "15"),
+    ("mây tre đan", "16"),
+    ("chiếu cói", "16"),
+    ("đồ gỗ mỹ nghệ", "16"),
+    ("giấy dó", "17"),
+    ("gốm sứ", "23"),
+    ("gạch ngói nung", "23"),
+    ("đá mỹ nghệ", "23"),
+    ("rèn nông cụ", "25"),
+    ("cơ khí nhỏ", "28"),
+    ("đóng tàu thuyền", "30"),
+    ("nội thất gỗ", "31"),
+    ("sơn mài", "32"),
+    ("nhang trầm", "32"),
+]
+OWNERS = [
+    "Tư Hương",
+    "Ba Lành",
+    "Hai Phúc",
+    "Minh Tâm",
+    "Thanh Bình",
+    "Hồng Nhung",
+    "Phước Lộc",
+    "Kim Ngân",
+    "Đức Thịnh",
+    "An Khang",
+    "Tân Phát",
+    "Hòa Bình",
+    "Quang Vinh",
+    "Thiên Phú",
+    "Bảo Ngọc",
+    "Trường Sơn",
+]
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Hoàng", "Võ", "Phan", "Đặng", "Bùi", "Đỗ", "Ngô"]
+GIVEN = ["Văn Tư", "Thị Hương", "Văn Lành", "Thị Nhung", "Minh Tâm", "Quốc Bảo", "Thị Ngân", "Đức Thịnh"]
+
+
+def _tax_code(rng: random.Random) -> str:
+    while True:
+        first = f"{rng.randint(1, 99):02d}{rng.randint(0, 9999999):07d}"
+        digit = tax_check_digit(first)
+        if digit is not None:
+            return f"{first}{digit}"
+
+
+def _name(form: str, craft: str, owner: str, place: str) -> str:
+    return {
+        LegalForm.ENTERPRISE: f"Công ty TNHH {craft.capitalize()} {owner}",
+        LegalForm.COOPERATIVE: f"Hợp tác xã {craft} {place}",
+        LegalForm.COOPERATIVE_GROUP: f"Tổ hợp tác {craft} {place}",
+        LegalForm.HOUSEHOLD_BUSINESS: f"Cơ sở {craft} {owner}",
+        LegalForm.CRAFT_VILLAGE: f"Làng nghề {craft} {place}",
+    }[form]
+
+
+@transaction.atomic
+def demo_seed(*, report: LoadReport) -> None:
+    actor = User.objects.filter(username="quantri").first()
+    if actor is None:
+        return
+    industries = {i.code: i for i in Industry.objects.all()}
+    forms = (
+        [LegalForm.HOUSEHOLD_BUSINESS] * 5
+        + [LegalForm.ENTERPRISE] * 3
+        + [LegalForm.COOPERATIVE] * 2
+        + [
+            LegalForm.COOPERATIVE_GROUP,
+            LegalForm.CRAFT_VILLAGE,
+        ]
+    )
+    for province in AdministrativeUnit.objects.current().provinces().order_by("code"):
+        existing = Establishment.objects.filter(commune__current_province=province).count()
+        if existing >= PER_PROVINCE:
+            continue
+        rng = random.Random(f"khuyencong-demo-{province.code}")  # noqa: S311 — repeatable demo data, not secrets
+        communes = list(AdministrativeUnit.objects.current().filter(parent=province).order_by("code"))
+        if not communes:
+            continue
+        for _ in range(PER_PROVINCE - existing):
+            commune = rng.choice(communes)
+            craft, division = rng.choice(CRAFTS)
+            form = rng.choice(forms)
+            place = commune.name.split(" ", 1)[1] if " " in commune.name else commune.name
+            workers = rng.choice([3, 5, 8, 12, 18, 25, 40, 60, 85])
+            establishment_create(
+                actor=actor,
+                confirm_duplicate=True,
+                legal_form=form,
+                name=_name(form, craft, rng.choice(OWNERS), place),
+                tax_code=_tax_code(rng) if form in (LegalForm.ENTERPRISE, LegalForm.COOPERATIVE) else "",
+                household_registration_no=f"{province.code}.{rng.randint(10000, 99999)}"
+                if form == LegalForm.HOUSEHOLD_BUSINESS
+                else "",
+                address=f"Thôn {rng.randint(1, 9)}, {commune.name}",
+                commune=commune,
+                main_products=craft.capitalize(),
+                industry=industries.get(division),
+                workers=workers,
+                founded_year=rng.randint(1990, 2023),
+                representative=f"{rng.choice(FAMILY)} {rng.choice(GIVEN)}",
+                phone=f"09{rng.randint(10000000, 99999999)}",
+                women_owned=rng.random() < 0.3,
+                exporter=rng.random() < 0.15,
+                fifty_plus_workers=workers >= 50,
+                local_inputs=rng.random() < 0.6,
+                typical_product=rng.random() < 0.2,
+                difficult_area=rng.random() < 0.2,
+            )
+            report.created["establishments"] += 1
