@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "khuyencong.accounts",
     "khuyencong.catalog",
     "khuyencong.establishments",
+    "khuyencong.plans",
     "khuyencong.api",
     "khuyencong.ui",
 ]
