@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
 from khuyencong.accounts.api import router as accounts_router
+from khuyencong.catalog.api import router as catalog_router
 from khuyencong.geo.api import router as geo_router
 
 from . import errors
@@ -21,3 +22,6 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/", geo_router)
 api.add_router("/", accounts_router)
+api.add_router("/", catalog_router)
+api.add_router("/", "khuyencong.establishments.api.router")
+api.add_router("/", "khuyencong.plans.api.router")

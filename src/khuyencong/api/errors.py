@@ -32,7 +32,11 @@ def error_response(
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request, exc: DomainError):
-        return error_response(api, request, exc.status, exc.code, exc.message, exc.details or None)
+        details = dict(exc.details)
+        if details.get("field") and "errors" not in details:
+            # An error about one field is also listed the way field errors always are: field → message.
+            details["errors"] = {details["field"]: str(exc.message)}
+        return error_response(api, request, exc.status, exc.code, exc.message, details or None)
 
     @api.exception_handler(Http404)
     def not_found(request, exc):

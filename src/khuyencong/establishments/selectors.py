@@ -1,12 +1,15 @@
+import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from khuyencong.accounts.jurisdiction import Action, restrict
 from khuyencong.core.text import fold
+from khuyencong.geo.choices import Level, UnitType
+from khuyencong.geo.models import AdministrativeUnit
 
 from .identity import comparable_name, normalize_tax_code
-from .models import Establishment
+from .models import EligibilityRule, Establishment
 
 
 def establishments_visible(
@@ -28,4 +31,48 @@ def establishment_search(qs: QuerySet[Establishment], text: str) -> QuerySet[Est
         Q(tax_code__startswith=code)
         | Q(search_name__contains=comparable_name(text))
         | Q(search_name__contains=fold(text))
+    )
+
+
+def establishments_eligible_q(rule: EligibilityRule | None) -> Q:
+    """The rows `establishment_eligibility` finds eligible under `rule`, as one filter (for lists).
+    tests/test_views.py checks that the two agree on every establishment."""
+    if rule is None:
+        return Q(pk__in=[])
+    q = (
+        Q(merged_into__isnull=True)
+        & Q(legal_form__in=rule.legal_forms)
+        & Q(commune__type__in=rule.unit_types)
+        & Q(industry__section__in=rule.industry_sections)
+    )
+    if rule.wards_outside_central_cities_only:
+        q &= ~Q(commune__type=UnitType.WARD, commune__province__type=UnitType.CENTRAL_CITY)
+    return q
+
+
+def eligibility_rule_on(on: dt.date) -> EligibilityRule | None:
+    """The rule in force on `on` (the one `establishment_eligibility` applies)."""
+    return EligibilityRule.objects.valid_on(on).order_by("-valid_from").first()
+
+
+def establishment_duplicates(
+    user: Any, establishment: Establishment, limit: int = 10
+) -> QuerySet[Establishment]:
+    """Other active records the user may change that carry the same comparable name."""
+    return (
+        establishments_visible(user, Action.CHANGE)
+        .filter(search_name=establishment.search_name)
+        .exclude(pk=establishment.pk)
+        .order_by("name", "pk")[:limit]
+    )
+
+
+def communes_for_establishments(user: Any, text: str = "") -> QuerySet[AdministrativeUnit]:
+    """Communes `user` may register establishments in, current ones first, then legacy ones; with
+    `text`, those whose name (with or without diacritics) or GSO code matches."""
+    units = AdministrativeUnit.objects.filter(level=Level.COMMUNE).search(text)
+    return (
+        restrict(units, user, Action.CHANGE)
+        .select_related("province", "current_province")
+        .order_by(F("valid_to").asc(nulls_first=True), "current_province__name", "name", "pk")
     )

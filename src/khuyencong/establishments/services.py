@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -138,6 +140,26 @@ def _clean(actor: Any, data: dict[str, Any], *, instance: Establishment | None =
             errors["commune"] = str(_("Choose a commune (xã, phường, thị trấn or đặc khu)."))
         elif not restrict(AdministrativeUnit.objects.filter(pk=commune.pk), actor, Action.CHANGE).exists():
             errors["commune"] = str(_("This commune is outside your jurisdiction."))
+    for name in (
+        "name",
+        "tax_code",
+        "household_registration_no",
+        "address",
+        "main_products",
+        "representative",
+        "phone",
+        "email",
+    ):
+        value = cleaned.get(name)
+        limit = getattr(Establishment._meta.get_field(name), "max_length", None)
+        if isinstance(value, str) and limit and len(value) > limit:
+            errors[name] = str(_("At most %(limit)s characters.") % {"limit": limit})
+    email = cleaned.get("email")
+    if email and "email" not in errors:
+        try:
+            validate_email(email)
+        except DjangoValidationError:
+            errors["email"] = str(_("Enter a valid e-mail address."))
     for number in ("workers", "founded_year"):
         value = cleaned.get(number)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
@@ -151,22 +173,40 @@ def _clean(actor: Any, data: dict[str, Any], *, instance: Establishment | None =
 
 
 def _check_duplicates(
-    cleaned: dict[str, Any], *, instance: Establishment | None, confirm_duplicate: bool
+    actor: Any, cleaned: dict[str, Any], *, instance: Establishment | None, confirm_duplicate: bool
 ) -> None:
+    """Refuse a tax code already registered; warn about a same-name record in the same commune (only
+    when the name or commune is new, so editing other fields of a confirmed twin does not ask again).
+    Records outside the actor's jurisdiction are reported without their names."""
     others = Establishment.objects.filter(merged_into__isnull=True)
     if instance is not None:
         others = others.exclude(pk=instance.pk)
+    visible = (
+        set(restrict(others, actor, Action.VIEW).values_list("pk", flat=True)) if others.exists() else set()
+    )
     tax_code = cleaned.get("tax_code", instance.tax_code if instance else "")
-    if tax_code:
+    if tax_code and (instance is None or tax_code != instance.tax_code):
         existing = others.filter(tax_code=tax_code).first()
         if existing is not None:
-            raise DuplicateTaxCode(existing_id=existing.pk, existing_name=existing.name, field="tax_code")
+            if existing.pk in visible:
+                raise DuplicateTaxCode(existing_id=existing.pk, existing_name=existing.name, field="tax_code")
+            raise DuplicateTaxCode(
+                _("This tax code is already registered by an establishment outside your jurisdiction."),
+                field="tax_code",
+            )
     name = cleaned.get("name", instance.name if instance else "")
     commune = cleaned.get("commune", instance.commune if instance else None)
-    if not confirm_duplicate and name and commune is not None:
-        alike = list(
-            others.filter(commune=commune, search_name=comparable_name(name)).values("pk", "name")[:5]
-        )
+    moved_or_renamed = instance is None or (
+        comparable_name(name) != instance.search_name or getattr(commune, "pk", None) != instance.commune_id
+    )
+    if not confirm_duplicate and moved_or_renamed and name and commune is not None:
+        alike = [
+            row
+            for row in others.filter(commune=commune, search_name=comparable_name(name)).values("pk", "name")[
+                :5
+            ]
+            if row["pk"] in visible
+        ]
         if alike:
             raise PossibleDuplicate(candidates=alike, field="name")
 
@@ -190,7 +230,7 @@ def establishment_create(*, actor: Any, confirm_duplicate: bool = False, **data:
             errors={f: str(_("This field is required.")) for f in missing},
         )
     cleaned = _clean(actor, data)
-    _check_duplicates(cleaned, instance=None, confirm_duplicate=confirm_duplicate)
+    _check_duplicates(actor, cleaned, instance=None, confirm_duplicate=confirm_duplicate)
     est = Establishment(**cleaned)
     est.search_name = comparable_name(est.name)
     est.save()
@@ -222,7 +262,7 @@ def establishment_update(
         raise StaleWrite()
     cleaned = _clean(actor, changes, instance=est)
     before = _snapshot(est)
-    _check_duplicates(cleaned, instance=est, confirm_duplicate=confirm_duplicate)
+    _check_duplicates(actor, cleaned, instance=est, confirm_duplicate=confirm_duplicate)
     for name, value in cleaned.items():
         setattr(est, name, value)
     est.search_name = comparable_name(est.name)

@@ -87,6 +87,10 @@ def _plan_seed(actor, agency, year, source, province, rng, allowed, indicators) 
         )
     plan.refresh_from_db()
     plan = plan_submit(actor=actor, plan=plan, version=plan.version)
+    # Back-date the demo history: registered between 20 May and 30 June of the year before (some late).
+    submitted = timezone.make_aware(dt.datetime(year - 1, rng.choice([5, 6, 6, 6]), rng.randint(1, 30), 9, 0))
+    Plan.objects.filter(pk=plan.pk).update(submitted_at=submitted)
+    plan.submitted_at = submitted
     plan_approve(
         actor=actor,
         plan=plan,

@@ -113,7 +113,11 @@ class Plan(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_source_display()} {self.year} — {self.agency}"
+        return f"{self.source_short} {self.year} — {self.agency}"
+
+    @property
+    def source_short(self) -> str:
+        return "KCQG" if self.source == FundingSource.NATIONAL else "KCĐP"
 
     @property
     def submitted_late(self) -> bool:

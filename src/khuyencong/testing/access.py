@@ -7,7 +7,7 @@ target: "own" (in the jurisdiction of every scoped test user: Khánh Hòa / phư
 "foreign" (Hà Nội, outside all of them). Expected answers:
 
 - anonymous: pages redirect to the login page, the API answers 401 `not_authenticated`;
-- a role not in `roles`: 403;
+- a role not in `roles`: 403 on its own jurisdiction's records, 404 on foreign ones (nothing leaks);
 - own target: `ok` (200 unless said otherwise); for a list, `own_marker` appears in the body;
 - foreign target: same as own for nation-wide roles; otherwise 404 for details and, for lists,
   `foreign_marker` must not appear.
@@ -30,7 +30,7 @@ class Door:
     url_name: str
     path: Callable[[World, Target, Any], str]
     kind: Literal["page", "api"] = "page"
-    method: Literal["get", "post", "delete"] = "get"
+    method: Literal["get", "post", "patch", "delete"] = "get"
     roles: frozenset[Role] = ALL_ROLES
     scoped: bool = True  # False: reference data, the same for everyone signed in
     is_list: bool = False

@@ -165,3 +165,31 @@ def test_ward_of_a_central_city_before_the_2025_decree(world):
     est = _create(ministry, ward, name="Cơ sở may Ba Đình")
     assert not establishment_eligibility(est, dt.date(2024, 1, 1)).eligible
     assert establishment_eligibility(est, dt.date(2026, 1, 1)).eligible
+
+
+def test_foreign_duplicate_tax_code_does_not_reveal_the_name(world, officer):
+    _create(
+        world.user(Role.MINISTRY_OFFICER), world.ha_noi_commune, name="Công ty Bí Mật", tax_code="0100109106"
+    )
+    with pytest.raises(DuplicateTaxCode) as error:
+        _create(officer, world.phan_rang, tax_code="0100109106")
+    assert "existing_name" not in error.value.details
+    assert "Bí Mật" not in str(error.value.message)
+
+
+def test_confirmed_twin_is_not_asked_again_on_other_edits(world, officer):
+    _create(officer, world.phan_rang)
+    twin = _create(officer, world.phan_rang, confirm_duplicate=True)
+    updated = establishment_update(actor=officer, establishment=twin, version=twin.version, workers=7)
+    assert updated.workers == 7
+    _create(officer, world.phan_rang, name="Cơ sở nước mắm Hai Phúc")
+    with pytest.raises(PossibleDuplicate):  # renaming it to another record's name asks
+        establishment_update(
+            actor=officer, establishment=twin, version=updated.version, name="Nước mắm Hai Phúc"
+        )
+
+
+def test_lengths_and_email_are_checked(world, officer):
+    with pytest.raises(ValidationFailed) as error:
+        _create(officer, world.phan_rang, name="x" * 301, email="khong-phai-email")
+    assert set(error.value.details["errors"]) == {"name", "email"}

@@ -1,0 +1,124 @@
+"""The plan pages driven as an officer and an approver would, checking what they change."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from khuyencong.accounts.choices import Role
+from khuyencong.catalog.models import Activity, Indicator
+from khuyencong.plans.choices import PlanStatus
+from khuyencong.plans.models import Plan
+from khuyencong.plans.selectors import plan_as_of
+
+
+@pytest.fixture
+def officer(client, world):
+    client.force_login(world.user(Role.PROVINCE_OFFICER))
+    return client
+
+
+def _messages(response):
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+def test_officer_drafts_submits_and_approver_approves_and_revises(officer, client, world):
+    response = officer.post(
+        reverse("plans:create"), {"agency": world.agency("ttkc-56").pk, "year": 2024, "source": "kcdp"}
+    )
+    plan = Plan.objects.get()
+    assert response["Location"] == reverse("plans:detail", args=[plan.pk])
+
+    machinery = Activity.objects.get(code="may-moc-thiet-bi")
+    response = officer.post(
+        reverse("plans:line_add", args=[plan.pk]),
+        {
+            "activity": machinery.pk,
+            "amount": "1,2 tỷ",
+            "indicator_0": Indicator.objects.get(code="co-so-may-moc").pk,
+            "planned_0": "6",
+        },
+    )
+    assert response.status_code == 302
+    line = plan.lines.get()
+    assert line.amount == 1_200_000_000
+    assert line.targets.get().planned == 6
+
+    bad = officer.post(reverse("plans:line_add", args=[plan.pk]), {"activity": machinery.pk, "amount": "1,5"})
+    assert bad.status_code == 400
+    assert "amount" in bad.context["form"].errors
+    assert plan.lines.count() == 1
+
+    detail = officer.get(reverse("plans:detail", args=[plan.pk]))
+    assert "1.200,0 triệu đồng" in detail.content.decode()
+    plan.refresh_from_db()
+    officer.post(reverse("plans:action", args=[plan.pk, "submit"]), {"version": plan.version})
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED
+
+    client.force_login(world.user(Role.PROVINCE_APPROVER))
+    page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
+    assert 'data-testid="action-approve"' in page
+    client.post(
+        reverse("plans:action", args=[plan.pk, "approve"]),
+        {"decision_number": "12/QĐ-UBND", "decision_date": "20/12/2023"},
+    )
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.APPROVED
+    assert plan.decision_date == dt.date(2023, 12, 20)
+
+    client.post(reverse("plans:action", args=[plan.pk, "revise"]), {"reason": "Giảm kinh phí máy móc"})
+    client.post(reverse("plans:revision_line_change", args=[plan.pk, 1, line.pk]), {"amount": "900 triệu"})
+    client.post(
+        reverse("plans:action", args=[plan.pk, "revision_approve"]),
+        {"decision_number": "45/QĐ-UBND", "decision_date": "01/07/2024"},
+    )
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.REVISED
+    user = world.user(Role.PROVINCE_OFFICER)
+    assert plan_as_of(user, year=2024, on=dt.date(2024, 6, 30)).total == 1_200_000_000
+    assert plan_as_of(user, year=2024, on=dt.date(2024, 7, 1)).total == 900_000_000
+    page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
+    assert "45/QĐ-UBND" in page
+    assert "900,0 triệu đồng" in page
+
+
+def test_officer_cannot_approve(officer, world):
+    officer.post(
+        reverse("plans:create"), {"agency": world.agency("ttkc-56").pk, "year": 2024, "source": "kcdp"}
+    )
+    plan = Plan.objects.get()
+    page = officer.get(reverse("plans:detail", args=[plan.pk])).content.decode()
+    assert 'data-testid="action-approve"' not in page
+    response = officer.post(
+        reverse("plans:action", args=[plan.pk, "approve"]),
+        {"decision_number": "1", "decision_date": "01/01/2024"},
+    )
+    assert response.status_code == 403
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT
+
+
+def test_duplicate_plan_shows_on_the_form(officer, world):
+    data = {"agency": world.agency("ttkc-56").pk, "year": 2024, "source": "kcdp"}
+    officer.post(reverse("plans:create"), data)
+    response = officer.post(reverse("plans:create"), data)
+    assert response.status_code == 400
+    assert response.context["form"].errors
+    assert Plan.objects.count() == 1
+
+
+def test_list_filters_and_totals(officer, world):
+    officer.post(
+        reverse("plans:create"), {"agency": world.agency("ttkc-56").pk, "year": 2024, "source": "kcdp"}
+    )
+    plan = Plan.objects.get()
+    officer.post(
+        reverse("plans:line_add", args=[plan.pk]),
+        {"activity": Activity.objects.get(code="hoi-thao").pk, "amount": "150.000.000"},
+    )
+    page = officer.get(reverse("plans:list") + "?year=2024").content.decode()
+    assert reverse("plans:detail", args=[plan.pk]) in page
+    assert "150,0 triệu đồng" in page
+    empty = officer.get(reverse("plans:list") + "?year=2019").content.decode()
+    assert reverse("plans:detail", args=[plan.pk]) not in empty

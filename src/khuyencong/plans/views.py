@@ -1,0 +1,324 @@
+"""Plan pages: thin over selectors, services and the workflow table."""
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.core.paginator import Paginator
+from django.db.models import Q, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from khuyencong.accounts.jurisdiction import Action, allows, get_in_scope
+from khuyencong.core.audit import audit_for
+from khuyencong.core.errors import DomainError, NotInJurisdiction, PermissionDenied
+
+from . import services
+from .forms import DecisionForm, LineAmountForm, LineForm, PlanCreateForm, PlanFilterForm, ReasonForm
+from .models import Plan, PlanLine, PlanRevision
+from .selectors import lines_in_force_q, plans_visible
+from .workflow import AUDIT_LABELS, actions_for
+
+
+def _plan(request: HttpRequest, pk: int) -> Plan:
+    try:
+        return get_in_scope(plans_visible(request.user), request.user, Action.VIEW, pk=pk)
+    except NotInJurisdiction as exc:
+        raise Http404 from exc
+
+
+def _fail(request: HttpRequest, exc: DomainError, form=None) -> None:
+    """Show a service's refusal: field errors on the form, the message at the top."""
+    errors = exc.details.get("errors") or (
+        {exc.details["field"]: str(exc.message)} if exc.details.get("field") else {}
+    )
+    if form is not None:
+        for field, message in errors.items():
+            form.add_error(field if field in form.fields else None, message)
+    if form is None or not errors:
+        messages.error(request, str(exc.message))
+
+
+def plan_list(request: HttpRequest) -> HttpResponse:
+    form = PlanFilterForm(request.GET or None)
+    qs = plans_visible(request.user).annotate(
+        draft_total=Sum("lines__amount", filter=Q(lines__added_by__isnull=True))
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data.get("year"):
+            qs = qs.filter(year=data["year"])
+        if data.get("source"):
+            qs = qs.filter(source=data["source"])
+        if data.get("status"):
+            qs = qs.filter(status=data["status"])
+    plans = list(qs.order_by("-year", "agency__name", "source"))
+    if form.is_valid() and form.cleaned_data.get("late"):
+        plans = [p for p in plans if p.submitted_late]
+    today = timezone.localdate()
+    in_force = dict(
+        PlanLine.objects.filter(plan__in=[p.pk for p in plans])
+        .filter(lines_in_force_q(today))
+        .values("plan")
+        .annotate(total=Sum("amount"))
+        .values_list("plan", "total")
+    )
+    for p in plans:
+        p.total_now = in_force.get(p.pk, 0) if p.status in ("approved", "revised") else (p.draft_total or 0)
+    page = Paginator(plans, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "plans/list.html",
+        {
+            "nav": "plans",
+            "form": form,
+            "page": page,
+            "grand_total": sum(p.total_now for p in plans),
+            "can_create": allows(request.user, Action.CHANGE),
+        },
+    )
+
+
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    lines = list(
+        plan.lines.select_related("activity", "unit", "added_by", "removed_by", "replaces").prefetch_related(
+            "targets__indicator", "activity__groups"
+        )
+    )
+    today = timezone.localdate()
+    in_force_ids = set(
+        PlanLine.objects.filter(plan=plan).filter(lines_in_force_q(today)).values_list("pk", flat=True)
+    )
+    approved = plan.status in ("approved", "revised")
+    counted = (
+        [ln for ln in lines if ln.pk in in_force_ids]
+        if approved
+        else [ln for ln in lines if ln.added_by_id is None]
+    )
+    by_group: dict = defaultdict(int)
+    targets: dict = defaultdict(int)
+    for line in counted:
+        group = next((g for g in line.activity.groups.all() if g.programme_id == plan.programme_id), None)
+        by_group[group] += line.amount
+        for t in line.targets.all():
+            targets[t.indicator] += t.planned
+    for line in lines:
+        line.in_force = line.pk in in_force_ids
+    revisions = list(plan.revisions.order_by("number"))
+    for revision in revisions:
+        revision.added = [ln for ln in lines if ln.added_by_id == revision.pk]
+        revision.removed = [ln for ln in lines if ln.removed_by_id == revision.pk]
+        revision.net = sum(ln.amount for ln in revision.added) - sum(ln.amount for ln in revision.removed)
+    draft_revision = next((r for r in revisions if r.status == "draft"), None)
+    return render(
+        request,
+        "plans/detail.html",
+        {
+            "nav": "plans",
+            "plan": plan,
+            "lines": lines,
+            "total": sum(ln.amount for ln in counted),
+            "by_group": sorted(by_group.items(), key=lambda kv: kv[0].number if kv[0] else 99),
+            "targets": sorted(targets.items(), key=lambda kv: kv[0].name),
+            "revisions": revisions,
+            "draft_revision": draft_revision,
+            "actions": actions_for(request.user, plan),
+            "editable": plan.status in ("draft", "returned") and allows(request.user, Action.CHANGE),
+            "decision_form": DecisionForm(),
+            "reason_form": ReasonForm(),
+            "history": [_labelled(e) for e in audit_for(plan)[:100]],
+            "can_approve_revision": draft_revision is not None
+            and services.can_approve(request.user, plan)[0],
+            "today": today,
+        },
+    )
+
+
+def _labelled(entry):
+    entry.label = AUDIT_LABELS.get(entry.action, entry.action)
+    return entry
+
+
+def plan_create(request: HttpRequest) -> HttpResponse:
+    if not allows(request.user, Action.CHANGE):
+        raise Forbidden
+    form = PlanCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan = services.plan_create(
+                actor=request.user,
+                agency=data["agency"],
+                year=data["year"],
+                source=data["source"],
+                budget_level=data["budget_level"] or None,
+            )
+        except DomainError as exc:
+            _fail(request, exc, form)
+        else:
+            messages.success(request, _("Plan created. Add its lines, then submit it."))
+            return redirect("plans:detail", pk=plan.pk)
+    return render(
+        request, "plans/create.html", {"nav": "plans", "form": form}, status=400 if form.errors else 200
+    )
+
+
+def _line_form_page(request, plan, *, revision=None):
+    form = LineForm(request.POST or None, plan=plan, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        kwargs = {
+            "actor": request.user,
+            "activity": data["activity"],
+            "amount": data["amount"],
+            "unit": data["unit"],
+            "note": data["note"],
+            "targets": data["targets"],
+        }
+        try:
+            if revision is None:
+                services.plan_line_add(plan=plan, **kwargs)
+            else:
+                services.revision_add_line(revision=revision, **kwargs)
+        except PermissionDenied as exc:
+            raise Forbidden from exc
+        except DomainError as exc:
+            _fail(request, exc, form)
+        else:
+            messages.success(request, _("Line added."))
+            return redirect("plans:detail", pk=plan.pk)
+    return render(
+        request,
+        "plans/line_form.html",
+        {"nav": "plans", "plan": plan, "revision": revision, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def line_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    if not allows(request.user, Action.CHANGE):
+        raise Forbidden
+    return _line_form_page(request, plan)
+
+
+def revision_line_add(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    if not allows(request.user, Action.CHANGE):
+        raise Forbidden
+    revision = get_object_or_404(PlanRevision, plan=plan, number=number)
+    return _line_form_page(request, plan, revision=revision)
+
+
+def _act(request, plan, call, success):
+    try:
+        call()
+    except PermissionDenied as exc:
+        raise Forbidden from exc
+    except DomainError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, success)
+    return redirect("plans:detail", pk=plan.pk)
+
+
+@require_POST
+def line_delete(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    line = get_object_or_404(PlanLine, pk=line_pk, plan=plan)
+    return _act(
+        request, plan, lambda: services.plan_line_delete(actor=request.user, line=line), _("Line deleted.")
+    )
+
+
+@require_POST
+def plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    plan = _plan(request, pk)
+    post = request.POST
+    if action == "submit":
+        version = int(post.get("version") or 0)
+        return _act(
+            request,
+            plan,
+            lambda: services.plan_submit(actor=request.user, plan=plan, version=version),
+            _("Plan submitted."),
+        )
+    if action in ("approve", "revision_approve"):
+        form = DecisionForm(post)
+        if not form.is_valid():
+            messages.error(request, _("Enter the decision number and its date (dd/mm/yyyy)."))
+            return redirect("plans:detail", pk=plan.pk)
+        d = form.cleaned_data
+        if action == "approve":
+            call = lambda: services.plan_approve(  # noqa: E731
+                actor=request.user,
+                plan=plan,
+                decision_number=d["decision_number"],
+                decision_date=d["decision_date"],
+            )
+            return _act(request, plan, call, _("Plan approved."))
+        revision = get_object_or_404(PlanRevision, plan=plan, status="draft")
+        call = lambda: services.revision_approve(  # noqa: E731
+            actor=request.user,
+            revision=revision,
+            decision_number=d["decision_number"],
+            decision_date=d["decision_date"],
+        )
+        return _act(
+            request, plan, call, _("Revision approved: the plan in force has changed from the decision date.")
+        )
+    if action in ("return", "revise"):
+        reason = post.get("reason", "")
+        if action == "return":
+            return _act(
+                request,
+                plan,
+                lambda: services.plan_return(actor=request.user, plan=plan, reason=reason),
+                _("Plan returned."),
+            )
+        return _act(
+            request,
+            plan,
+            lambda: services.revision_create(actor=request.user, plan=plan, reason=reason),
+            _("Revision started."),
+        )
+    raise Http404
+
+
+@require_POST
+def revision_line_remove(request: HttpRequest, pk: int, number: int, line_pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    revision = get_object_or_404(PlanRevision, plan=plan, number=number)
+    line = get_object_or_404(PlanLine, pk=line_pk, plan=plan)
+    return _act(
+        request,
+        plan,
+        lambda: services.revision_remove_line(actor=request.user, revision=revision, line=line),
+        _("The line will go out of force when the revision is approved."),
+    )
+
+
+@require_POST
+def revision_line_change(request: HttpRequest, pk: int, number: int, line_pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    revision = get_object_or_404(PlanRevision, plan=plan, number=number)
+    line = get_object_or_404(PlanLine, pk=line_pk, plan=plan)
+    form = LineAmountForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+        return redirect("plans:detail", pk=plan.pk)
+    amount = form.cleaned_data["amount"]
+    return _act(
+        request,
+        plan,
+        lambda: services.revision_change_line(
+            actor=request.user, revision=revision, line=line, amount=amount
+        ),
+        _("The new amount will be in force when the revision is approved."),
+    )
