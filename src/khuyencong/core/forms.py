@@ -111,3 +111,10 @@ class KcForm(forms.Form):
 
     bound_field_class = KcBoundField
     control_size = ""
+    empty_choice = _("— choose —")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # Django's own empty label has no Vietnamese translation
+            if isinstance(field, forms.ModelChoiceField) and field.empty_label is not None:
+                field.empty_label = self.empty_choice

@@ -56,6 +56,7 @@ class LineForm(KcForm):
         if plan.unit is not None:
             communes = communes.filter(containment_q(plan.unit))
         self.fields["unit"].queryset = restrict(communes, user, Action.CHANGE).order_by("name")
+        self.fields["unit"].empty_label = _("— the whole area of the plan —")
         indicators = Indicator.objects.order_by("name")
         for i in range(TARGET_ROWS):
             self.fields[f"indicator_{i}"] = forms.ModelChoiceField(
