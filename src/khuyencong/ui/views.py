@@ -16,9 +16,12 @@ from khuyencong.accounts.jurisdiction import get_in_scope, restrict, scope_of
 from khuyencong.accounts.selectors import agencies_visible, api_tokens_of
 from khuyencong.accounts.services import api_token_create, api_token_revoke
 from khuyencong.core.errors import DomainError, NotInJurisdiction
+from khuyencong.establishments.selectors import establishments_visible
 from khuyencong.geo.choices import Level
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.geo.selectors import memberships_in, regions_with_members
+from khuyencong.plans.choices import FundingSource
+from khuyencong.plans.selectors import plan_as_of
 
 PAGE_SIZE = 50
 
@@ -70,6 +73,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "current": units.filter(valid_to__isnull=True).count(),
         "legacy": units.filter(valid_to__isnull=False).count(),
     }
+    plan = plan_as_of(user, year=year, on=timezone.localdate())
     return render(
         request,
         "ui/home.html",
@@ -79,6 +83,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "province_rows": province_rows,
             "local_units": local_units,
             "totals": totals,
+            "year": year,
+            "plan": plan,
+            "plan_national": plan.by_source.get(FundingSource.NATIONAL, 0),
+            "plan_local": plan.by_source.get(FundingSource.LOCAL, 0),
+            "establishment_count": establishments_visible(user).count(),
         },
     )
 
