@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from pydantic import StrictInt
 
 from .choices import NormCondition
@@ -23,7 +23,7 @@ from .selectors import (
     programme_tree,
     programmes,
 )
-from .services import check_support
+from .services import check_support, reference_item_save
 
 router = Router(tags=["catalogue"])
 
@@ -269,3 +269,150 @@ def catalog_check_support(request, payload: SupportCheckIn):
             for v in result.violations
         ],
     }
+
+
+# --- editing (system administrators) -----------------------------------------------------------------
+
+
+class NormIn(Schema):
+    activity: str | None = Field(None, description="activity code")
+    condition: str | None = None
+    max_share: Decimal | None = Field(None, description="0.5 = 50%")
+    cap: StrictInt | None = None
+    cap_per: str | None = None
+    legal_basis: str | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    note: str | None = None
+
+
+class NormCreateIn(NormIn):
+    code: str
+
+
+def _values(payload: Schema, skip: tuple[str, ...] = ("code",)) -> dict:
+    return {k: v for k, v in payload.dict(exclude_unset=True).items() if k not in skip}
+
+
+def _norm_values(payload: NormIn) -> dict:
+    values = _values(payload)
+    if "activity" in values:
+        values["activity"] = _activity(values["activity"])
+    return values
+
+
+@router.post("/catalog/norms", response={201: NormOut}, summary="Add a support norm (system administrators)")
+def catalog_norm_create(request, payload: NormCreateIn):
+    norm = reference_item_save(
+        actor=request.user, model=SupportNorm, code=payload.code, values=_norm_values(payload), create=True
+    )
+    return Status(201, norm)
+
+
+@router.patch(
+    "/catalog/norms/{code}", response=NormOut, summary="Change a support norm (system administrators)"
+)
+def catalog_norm_update(request, code: str, payload: NormIn):
+    return reference_item_save(
+        actor=request.user, model=SupportNorm, code=code, values=_norm_values(payload), create=False
+    )
+
+
+class ActivityIn(Schema):
+    name: str | None = None
+    description: str | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    groups: list[str] | None = Field(None, description="content group codes")
+
+
+class ActivityCreateIn(ActivityIn):
+    code: str
+
+
+def _groups(codes: list[str] | None) -> dict:
+    if codes is None:
+        return {}
+    found = list(ContentGroup.objects.filter(code__in=codes))
+    if len(found) != len(set(codes)):
+        raise Http404
+    return {"groups": found}
+
+
+@router.post(
+    "/catalog/activities", response={201: ActivityOut}, summary="Add an activity (system administrators)"
+)
+def catalog_activity_create(request, payload: ActivityCreateIn):
+    activity = reference_item_save(
+        actor=request.user,
+        model=Activity,
+        code=payload.code,
+        values=_values(payload, ("code", "groups")),
+        create=True,
+        m2m=_groups(payload.groups),
+    )
+    return Status(201, activity)
+
+
+@router.patch(
+    "/catalog/activities/{code}", response=ActivityOut, summary="Change an activity (system administrators)"
+)
+def catalog_activity_update(request, code: str, payload: ActivityIn):
+    return reference_item_save(
+        actor=request.user,
+        model=Activity,
+        code=code,
+        values=_values(payload, ("code", "groups")),
+        create=False,
+        m2m=_groups(payload.groups),
+    )
+
+
+class IndicatorIn(Schema):
+    name: str | None = None
+    unit: str | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    activities: list[str] | None = Field(None, description="activity codes")
+
+
+class IndicatorCreateIn(IndicatorIn):
+    code: str
+
+
+def _activities(codes: list[str] | None) -> dict:
+    if codes is None:
+        return {}
+    found = list(Activity.objects.filter(code__in=codes))
+    if len(found) != len(set(codes)):
+        raise Http404
+    return {"activities": found}
+
+
+@router.post(
+    "/catalog/indicators", response={201: IndicatorOut}, summary="Add an indicator (system administrators)"
+)
+def catalog_indicator_create(request, payload: IndicatorCreateIn):
+    indicator = reference_item_save(
+        actor=request.user,
+        model=Indicator,
+        code=payload.code,
+        values=_values(payload, ("code", "activities")),
+        create=True,
+        m2m=_activities(payload.activities),
+    )
+    return Status(201, indicator)
+
+
+@router.patch(
+    "/catalog/indicators/{code}", response=IndicatorOut, summary="Change an indicator (system administrators)"
+)
+def catalog_indicator_update(request, code: str, payload: IndicatorIn):
+    return reference_item_save(
+        actor=request.user,
+        model=Indicator,
+        code=code,
+        values=_values(payload, ("code", "activities")),
+        create=False,
+        m2m=_activities(payload.activities),
+    )

@@ -294,3 +294,89 @@ def check_support(
                 )
             )
     return result
+
+
+# --- editing the catalogue (system administrators) ---------------------------------------------------
+
+_EDITABLE = {
+    SupportNorm: [
+        "activity",
+        "condition",
+        "max_share",
+        "cap",
+        "cap_per",
+        "legal_basis",
+        "valid_from",
+        "valid_to",
+        "note",
+    ],
+    Activity: ["name", "description", "valid_from", "valid_to"],
+    Indicator: ["name", "unit", "valid_from", "valid_to"],
+}
+
+
+def _require_admin(actor: Any) -> None:
+    from khuyencong.accounts.choices import Role
+    from khuyencong.core.errors import PermissionDenied
+
+    if not (getattr(actor, "is_superuser", False) or actor.has_role(Role.SYSTEM_ADMIN)):
+        raise PermissionDenied(_("Only a system administrator edits the catalogue."))
+
+
+def _reference_snapshot(obj: Any, fields: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in fields:
+        value = getattr(obj, f"{name}_id" if name == "activity" else name)
+        out[name] = value if value is None or isinstance(value, (int, str, bool)) else str(value)
+    return out
+
+
+@transaction.atomic
+def reference_item_save(
+    *,
+    actor: Any,
+    model: type,
+    code: str,
+    values: dict[str, Any],
+    create: bool,
+    m2m: dict[str, list] | None = None,
+) -> Any:
+    """Create or change one catalogue item (norm, activity or indicator); every field is validated
+    (model rules and constraints) before anything is written, and the change is audited."""
+    from django.core.exceptions import ValidationError
+
+    from khuyencong.core.audit import audit_record
+    from khuyencong.core.errors import DomainError, NotInJurisdiction
+
+    _require_admin(actor)
+    fields = _EDITABLE[model]
+    unknown = set(values) - set(fields)
+    if unknown:
+        raise ValidationFailed(
+            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}, code="unknown_field"
+        )
+    existing = model.objects.select_for_update().filter(code=code).first()
+    if create and existing is not None:
+        raise DomainError(_("This code is already used."), code="duplicate_code", field="code")
+    if not create and existing is None:
+        raise NotInJurisdiction()
+    obj = existing or model(code=code)
+    before = None if create else _reference_snapshot(obj, fields)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        errors = {k: " ".join(str(m) for m in v) for k, v in exc.message_dict.items()}
+        raise ValidationFailed(_("Some fields are not valid."), code="invalid_fields", errors=errors) from exc
+    obj.save()
+    for name, items in (m2m or {}).items():
+        getattr(obj, name).set(items)
+    audit_record(
+        actor=actor,
+        action=f"catalog.{model._meta.model_name}.{'create' if create else 'update'}",
+        obj=obj,
+        before=before,
+        after=_reference_snapshot(obj, fields),
+    )
+    return obj

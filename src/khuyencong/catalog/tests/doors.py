@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from khuyencong.accounts.choices import Role
 from khuyencong.testing.access import door
 
 PROGRAMME = "ctkcqg-2021-2025"
@@ -117,4 +118,77 @@ door(
         "on_date": "2016-06-01",
     },
     own_marker=lambda w, u: '"code": "share_exceeded"',
+)
+
+
+# Editing the catalogue: system administrators only (reference data, the same for everyone).
+_ADMIN = frozenset({Role.SYSTEM_ADMIN})
+door(
+    "api:catalog_norm_create",
+    lambda w, t, u: reverse("api:catalog_norm_create"),
+    kind="api",
+    method="post",
+    scoped=False,
+    roles=_ADMIN,
+    data=lambda w, u: {
+        "code": "may-moc-2018",
+        "activity": "may-moc-thiet-bi",
+        "max_share": "0.5",
+        "cap": 300_000_000,
+        "cap_per": "establishment",
+        "legal_basis": "Thông tư 28/2018/TT-BTC",
+        "valid_from": "2018-05-12",
+    },
+    ok=201,
+)
+door(
+    "api:catalog_norm_update",
+    lambda w, t, u: reverse("api:catalog_norm_update", args=["may-moc-2014"]),
+    kind="api",
+    method="patch",
+    scoped=False,
+    roles=_ADMIN,
+    data=lambda w, u: {"valid_to": "2018-05-11"},
+)
+door(
+    "api:catalog_activity_create",
+    lambda w, t, u: reverse("api:catalog_activity_create"),
+    kind="api",
+    method="post",
+    scoped=False,
+    roles=_ADMIN,
+    data=lambda w, u: {
+        "code": "thuong-mai-dien-tu",
+        "name": "Hỗ trợ bán hàng trên sàn thương mại điện tử",
+        "groups": ["nd-11"],
+    },
+    ok=201,
+)
+door(
+    "api:catalog_activity_update",
+    lambda w, t, u: reverse("api:catalog_activity_update", args=["hoi-thao"]),
+    kind="api",
+    method="patch",
+    scoped=False,
+    roles=_ADMIN,
+    data=lambda w, u: {"description": "Hội thảo chuyên đề"},
+)
+door(
+    "api:catalog_indicator_create",
+    lambda w, t, u: reverse("api:catalog_indicator_create"),
+    kind="api",
+    method="post",
+    scoped=False,
+    roles=_ADMIN,
+    data=lambda w, u: {"code": "san-tmdt", "name": "Cơ sở lên sàn thương mại điện tử", "unit": "cơ sở"},
+    ok=201,
+)
+door(
+    "api:catalog_indicator_update",
+    lambda w, t, u: reverse("api:catalog_indicator_update", args=["hoi-thao"]),
+    kind="api",
+    method="patch",
+    scoped=False,
+    roles=_ADMIN,
+    data=lambda w, u: {"name": "Hội thảo, tập huấn, hội nghị"},
 )

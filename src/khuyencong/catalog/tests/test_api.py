@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from khuyencong.accounts.choices import Role
-from khuyencong.catalog.models import Programme
+from khuyencong.catalog.models import Activity, Programme, SupportNorm
 
 MACHINERY = "may-moc-thiet-bi"
 CHECK_URL = "/api/v1/catalog/check-support"
@@ -207,3 +207,74 @@ def test_unknown_codes_are_404(api, method, url, body):
         response = api.post(url, {**body, "on_date": "2016-06-01"}, content_type="application/json")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_a_new_circular_is_added_and_applies_from_its_date(client, world):
+    from khuyencong.core.audit import audit_for
+
+    client.force_login(world.user(Role.SYSTEM_ADMIN))
+    closed = client.patch(
+        reverse("api:catalog_norm_update", args=["may-moc-2014"]),
+        {"valid_to": "2018-05-11"},
+        content_type="application/json",
+    )
+    assert closed.status_code == 200
+    created = client.post(
+        reverse("api:catalog_norm_create"),
+        {
+            "code": "may-moc-2018",
+            "activity": "may-moc-thiet-bi",
+            "max_share": "0.5",
+            "cap": 300_000_000,
+            "cap_per": "establishment",
+            "legal_basis": "Thông tư 28/2018/TT-BTC",
+            "valid_from": "2018-05-12",
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    check = client.post(
+        reverse("api:catalog_check_support"),
+        {
+            "activity": "may-moc-thiet-bi",
+            "eligible_cost": 600_000_000,
+            "requested_support": 250_000_000,
+            "on_date": "2019-01-01",
+        },
+        content_type="application/json",
+    ).json()
+    assert check["ok"] is True
+    norm = SupportNorm.objects.get(code="may-moc-2014")
+    entry = audit_for(norm).get()
+    assert entry.before["valid_to"] is None
+    assert entry.after["valid_to"] == "2018-05-11"
+
+
+def test_bad_norm_is_refused_with_field_errors(client, world):
+    client.force_login(world.user(Role.SYSTEM_ADMIN))
+    response = client.post(
+        reverse("api:catalog_norm_create"),
+        {
+            "code": "sai",
+            "activity": "may-moc-thiet-bi",
+            "max_share": "1.5",
+            "cap": -1,
+            "cap_per": "galaxy",
+            "legal_basis": "x",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()["details"]["errors"]) >= {"max_share", "cap", "cap_per"}
+    assert not SupportNorm.objects.filter(code="sai").exists()
+
+
+def test_only_system_administrators_edit_the_catalogue(client, world):
+    client.force_login(world.user(Role.MINISTRY_OFFICER))
+    response = client.patch(
+        reverse("api:catalog_activity_update", args=["hoi-thao"]),
+        {"name": "x"},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert Activity.objects.get(code="hoi-thao").name != "x"
