@@ -298,7 +298,7 @@ def check_support(
 
 # --- editing the catalogue (system administrators) ---------------------------------------------------
 
-_EDITABLE = {
+_EDITABLE: dict[type, list[str]] = {
     SupportNorm: [
         "activity",
         "condition",
@@ -335,7 +335,7 @@ def _reference_snapshot(obj: Any, fields: list[str]) -> dict[str, Any]:
 def reference_item_save(
     *,
     actor: Any,
-    model: type,
+    model: type[SupportNorm] | type[Activity] | type[Indicator],
     code: str,
     values: dict[str, Any],
     create: bool,
@@ -355,7 +355,7 @@ def reference_item_save(
         raise ValidationFailed(
             _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}, code="unknown_field"
         )
-    existing = model.objects.select_for_update().filter(code=code).first()
+    existing = model._default_manager.select_for_update().filter(code=code).first()
     if create and existing is not None:
         raise DomainError(_("This code is already used."), code="duplicate_code", field="code")
     if not create and existing is None:
