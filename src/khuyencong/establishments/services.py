@@ -251,13 +251,13 @@ def establishment_update(
     """Change fields of a record the actor may change. `version` is the one the actor saw: if someone
     saved in between, StaleWrite is raised and nothing is written."""
     _require_change(actor)
-    est = (
-        restrict(Establishment.objects.select_for_update(), actor, Action.CHANGE)
-        .filter(pk=establishment.pk, merged_into__isnull=True)
-        .first()
+    # Scope first, then lock by primary key: PostgreSQL refuses FOR UPDATE on the outer joins of a scope.
+    in_scope = restrict(
+        Establishment.objects.filter(pk=establishment.pk, merged_into__isnull=True), actor, Action.CHANGE
     )
-    if est is None:
+    if not in_scope.exists():
         raise NotInJurisdiction()
+    est = Establishment.objects.select_for_update().get(pk=establishment.pk)
     if est.version != version:
         raise StaleWrite()
     cleaned = _clean(actor, changes, instance=est)
@@ -296,10 +296,13 @@ def establishment_merge(
         )
     if keep.pk == duplicate.pk:
         raise ValidationFailed(_("Choose two different records."), code="same_record")
-    rows = restrict(Establishment.objects.select_for_update(), actor, Action.CHANGE).filter(
-        pk__in=[keep.pk, duplicate.pk], merged_into__isnull=True
+    pks = [keep.pk, duplicate.pk]
+    in_scope = restrict(
+        Establishment.objects.filter(pk__in=pks, merged_into__isnull=True), actor, Action.CHANGE
     )
-    found = {e.pk: e for e in rows}
+    if in_scope.count() != 2:
+        raise NotInJurisdiction()
+    found = {e.pk: e for e in Establishment.objects.select_for_update().filter(pk__in=pks).order_by("pk")}
     if len(found) != 2:
         raise NotInJurisdiction()
     keep, duplicate = found[keep.pk], found[duplicate.pk]

@@ -97,11 +97,10 @@ def _whole_dong(value: Any, field: str = "amount") -> int:
 def _plan_for_change(actor: Any, plan: Plan, *, lock: bool = True) -> Plan:
     if not allows(actor, Action.CHANGE):
         raise PermissionDenied()
-    qs = Plan.objects.select_for_update() if lock else Plan.objects.all()
-    found = restrict(qs, actor, Action.CHANGE).filter(pk=plan.pk).first()
-    if found is None:
+    # Scope first, then lock by primary key: PostgreSQL refuses FOR UPDATE on the outer joins of a scope.
+    if not restrict(Plan.objects.filter(pk=plan.pk), actor, Action.CHANGE).exists():
         raise NotInJurisdiction()
-    return found
+    return (Plan.objects.select_for_update() if lock else Plan.objects).get(pk=plan.pk)
 
 
 def _require_editable(plan: Plan) -> None:
