@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.errors import ValidationFailed
 from khuyencong.core.formatting import format_percent, format_vnd, ratio
+from khuyencong.core.money import whole_dong
 from khuyencong.core.reference import LoadReport
 from khuyencong.geo.models import AdministrativeUnit
 
@@ -187,20 +188,6 @@ def norm_limit(norm: SupportNorm, eligible_cost: int, per_unit_count: int = 1) -
     return by_share if norm.cap is None else min(by_share, norm.cap * per_unit_count)
 
 
-def _whole_dong(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationFailed(
-            _("%(field)s must be a whole number of đồng.") % {"field": name},
-            code="not_integer_dong",
-            field=name,
-        )
-    if value < 0:
-        raise ValidationFailed(
-            _("%(field)s cannot be negative.") % {"field": name}, code="negative_amount", field=name
-        )
-    return value
-
-
 def check_support(
     *,
     activity: Activity,
@@ -216,8 +203,8 @@ def check_support(
     `per_unit_count` is how many units the cap counts (establishments, models, brands, booths…).
     `condition` selects norms that depend on the circumstances (e.g. a programme fair).
     """
-    eligible_cost = _whole_dong("eligible_cost", eligible_cost)
-    requested_support = _whole_dong("requested_support", requested_support)
+    eligible_cost = whole_dong(eligible_cost, field="eligible_cost")
+    requested_support = whole_dong(requested_support, field="requested_support")
     if isinstance(per_unit_count, bool) or not isinstance(per_unit_count, int) or per_unit_count < 1:
         raise ValidationFailed(
             _("The number of units must be at least 1."), code="invalid_unit_count", field="per_unit_count"

@@ -25,6 +25,7 @@ from khuyencong.core.errors import (
     StaleWrite,
     ValidationFailed,
 )
+from khuyencong.core.money import whole_dong
 from khuyencong.core.reference import LoadReport
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.geo.selectors import containment_q
@@ -84,16 +85,6 @@ def registration_deadline(source: str, year: int) -> dt.date | None:
 # --- checks --------------------------------------------------------------------------------------
 
 
-def _whole_dong(value: Any, field: str = "amount") -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationFailed(
-            _("The amount must be a whole number of đồng."), code="not_integer_dong", field=field
-        )
-    if value < 0:
-        raise ValidationFailed(_("The amount cannot be negative."), code="negative_amount", field=field)
-    return value
-
-
 def _plan_for_change(actor: Any, plan: Plan, *, lock: bool = True) -> Plan:
     if not allows(actor, Action.CHANGE):
         raise PermissionDenied()
@@ -139,7 +130,7 @@ def _clean_line(
     errors: dict[str, str] = {}
     amount_value = 0
     try:
-        amount_value = _whole_dong(amount)
+        amount_value = whole_dong(amount)
     except ValidationFailed as exc:
         errors["amount"] = str(exc.message)
     if not activities_of(plan.programme).filter(pk=activity.pk).exists():
