@@ -330,13 +330,14 @@ class ActivityCreateIn(ActivityIn):
     code: str
 
 
-def _groups(codes: list[str] | None) -> dict:
+def _related(field: str, model: type[ContentGroup] | type[Activity], codes: list[str] | None) -> dict:
+    """{field: [rows]} for the given codes (404 if one is unknown); {} when the list was not sent."""
     if codes is None:
         return {}
-    found = list(ContentGroup.objects.filter(code__in=codes))
+    found = list(model._default_manager.filter(code__in=codes))
     if len(found) != len(set(codes)):
         raise Http404
-    return {"groups": found}
+    return {field: found}
 
 
 @router.post(
@@ -349,7 +350,7 @@ def catalog_activity_create(request, payload: ActivityCreateIn):
         code=payload.code,
         values=_values(payload, ("code", "groups")),
         create=True,
-        m2m=_groups(payload.groups),
+        m2m=_related("groups", ContentGroup, payload.groups),
     )
     return Status(201, activity)
 
@@ -364,7 +365,7 @@ def catalog_activity_update(request, code: str, payload: ActivityIn):
         code=code,
         values=_values(payload, ("code", "groups")),
         create=False,
-        m2m=_groups(payload.groups),
+        m2m=_related("groups", ContentGroup, payload.groups),
     )
 
 
@@ -380,15 +381,6 @@ class IndicatorCreateIn(IndicatorIn):
     code: str
 
 
-def _activities(codes: list[str] | None) -> dict:
-    if codes is None:
-        return {}
-    found = list(Activity.objects.filter(code__in=codes))
-    if len(found) != len(set(codes)):
-        raise Http404
-    return {"activities": found}
-
-
 @router.post(
     "/catalog/indicators", response={201: IndicatorOut}, summary="Add an indicator (system administrators)"
 )
@@ -399,7 +391,7 @@ def catalog_indicator_create(request, payload: IndicatorCreateIn):
         code=payload.code,
         values=_values(payload, ("code", "activities")),
         create=True,
-        m2m=_activities(payload.activities),
+        m2m=_related("activities", Activity, payload.activities),
     )
     return Status(201, indicator)
 
@@ -414,5 +406,5 @@ def catalog_indicator_update(request, code: str, payload: IndicatorIn):
         code=code,
         values=_values(payload, ("code", "activities")),
         create=False,
-        m2m=_activities(payload.activities),
+        m2m=_related("activities", Activity, payload.activities),
     )
