@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "khuyencong.catalog",
     "khuyencong.establishments",
     "khuyencong.plans",
+    "khuyencong.projects",
+    "khuyencong.finance",
+    "khuyencong.events",
     "khuyencong.api",
     "khuyencong.ui",
 ]
@@ -202,6 +205,12 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(os.environ.get("KHUYENCONG_MEDIA", VAR_DIR / "media"))  # outside the web root
+# Uploaded dossier documents: never served from MEDIA_URL, only through the permission-checked view.
+KHUYENCONG_UPLOAD_MAX_BYTES = int(os.environ.get("KHUYENCONG_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = KHUYENCONG_UPLOAD_MAX_BYTES + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# An establishment's profile warns when it gets machinery support again within this many years.
+KHUYENCONG_MACHINERY_REPEAT_YEARS = int(os.environ.get("KHUYENCONG_MACHINERY_REPEAT_YEARS", 3))
 
 # --- logs: console and var/log/khuyencong.log ---
 LOG_DIR = Path(os.environ.get("KHUYENCONG_LOG_DIR", VAR_DIR / "log"))

@@ -1,0 +1,226 @@
+"""Reads of contracts and the ledger: a project's balance and statement, executed (disbursed) amounts
+by value date for any scope, outstanding advances, and what an establishment received."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet, Sum
+
+from khuyencong.accounts.jurisdiction import Action, restrict
+from khuyencong.establishments.models import Establishment
+from khuyencong.projects.choices import ProjectState
+from khuyencong.projects.models import Participant, Project
+
+from .choices import EntryKind
+from .models import Contract, LedgerEntry
+
+
+def ledger_visible(user: Any, action: Action = Action.VIEW) -> QuerySet[LedgerEntry]:
+    return restrict(LedgerEntry.objects.select_related("project", "contract", "recorded_by"), user, action)
+
+
+@dataclass(frozen=True)
+class Balance:
+    contracted: int = 0  # sum of the contracts' values
+    committed: int = 0  # commitments less released commitments
+    advanced: int = 0  # advances less their reversals
+    paid: int = 0  # payments less their reversals
+    recovered: int = 0  # recoveries less their reversals
+    disbursed: int = 0  # advances + payments − recoveries
+
+    @property
+    def undisbursed(self) -> int:
+        """What is committed and not yet disbursed."""
+        return self.committed - self.disbursed
+
+
+def _sums(entries: QuerySet[LedgerEntry]) -> dict[str, int]:
+    row = entries.aggregate(
+        committed=Sum("committed_delta"),
+        disbursed=Sum("disbursed_delta"),
+        advanced=Sum("disbursed_delta", filter=Q(kind=EntryKind.ADVANCE)),
+        paid=Sum("disbursed_delta", filter=Q(kind=EntryKind.PAYMENT)),
+        recovered=Sum("disbursed_delta", filter=Q(kind=EntryKind.RECOVERY)),
+    )
+    return {k: (v or 0) for k, v in row.items()}
+
+
+def project_balance(project: Project) -> Balance:
+    sums = _sums(LedgerEntry.objects.filter(project=project))
+    contracted = Contract.objects.filter(project=project).aggregate(s=Sum("value"))["s"] or 0
+    return Balance(
+        contracted=contracted,
+        committed=sums["committed"],
+        advanced=sums["advanced"],
+        paid=sums["paid"],
+        recovered=-sums["recovered"],
+        disbursed=sums["disbursed"],
+    )
+
+
+def contract_balance(contract: Contract) -> Balance:
+    sums = _sums(LedgerEntry.objects.filter(contract=contract))
+    return Balance(
+        contracted=contract.value,
+        committed=sums["committed"],
+        advanced=sums["advanced"],
+        paid=sums["paid"],
+        recovered=-sums["recovered"],
+        disbursed=sums["disbursed"],
+    )
+
+
+def disbursed_by_project(projects: QuerySet[Project], *, until: dt.date | None = None) -> dict[int, int]:
+    entries = LedgerEntry.objects.filter(project__in=projects)
+    if until is not None:
+        entries = entries.filter(value_date__lte=until)
+    return dict(entries.values("project").annotate(s=Sum("disbursed_delta")).values_list("project", "s"))
+
+
+@dataclass
+class StatementRow:
+    entry: LedgerEntry
+    committed: int  # running balance of the commitment
+    disbursed: int  # running disbursed total
+    remaining: int  # committed − disbursed after the entry
+
+
+def project_statement(project: Project) -> list[StatementRow]:
+    """The project's ledger in value-date order with running balances."""
+    rows: list[StatementRow] = []
+    committed = disbursed = 0
+    entries = (
+        LedgerEntry.objects.filter(project=project)
+        .select_related("contract", "recorded_by", "reverses")
+        .prefetch_related("reversals")
+        .order_by("value_date", "pk")
+    )
+    for entry in entries:
+        committed += entry.committed_delta
+        disbursed += entry.disbursed_delta
+        rows.append(StatementRow(entry, committed, disbursed, committed - disbursed))
+    return rows
+
+
+@dataclass
+class ExecutedTotals:
+    total: int = 0
+    by_source: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    by_group: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    by_unit: dict[int | None, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def executed(
+    user: Any,
+    *,
+    start: dt.date,
+    end: dt.date,
+    source: str | None = None,
+    projects: QuerySet[Project] | None = None,
+) -> ExecutedTotals:
+    """Disbursed (advances + payments − recoveries) with value dates from `start` to `end`, over the
+    projects the user may see (or `projects`): total, by funding source, by content group of the plan's
+    programme (group code) and by the current province of the project's location."""
+    from khuyencong.catalog.models import Activity
+
+    qs = projects if projects is not None else restrict(Project.objects.all(), user)
+    entries = LedgerEntry.objects.filter(project__in=qs, value_date__gte=start, value_date__lte=end)
+    if source:
+        entries = entries.filter(project__plan_line__plan__source=source)
+    rows = (
+        entries.values(
+            "project__plan_line__plan__source",
+            "project__plan_line__plan__programme",
+            "project__plan_line__activity",
+            "project__location__current_province",
+        )
+        .annotate(s=Sum("disbursed_delta"))
+        .order_by()
+    )
+    groups: dict[tuple[int, int], str] = {}
+    for activity in Activity.objects.prefetch_related("groups"):
+        for group in activity.groups.all():
+            groups[(activity.pk, group.programme_id)] = group.code
+    totals = ExecutedTotals()
+    for row in rows:
+        amount = row["s"] or 0
+        totals.total += amount
+        totals.by_source[row["project__plan_line__plan__source"]] += amount
+        key = (row["project__plan_line__activity"], row["project__plan_line__plan__programme"])
+        totals.by_group[groups.get(key, "")] += amount
+        totals.by_unit[row["project__location__current_province"]] += amount
+    return totals
+
+
+def outstanding_advances(user: Any, *, on: dt.date | None = None) -> list[tuple[Project, int]]:
+    """Projects not yet accepted that hold advances (net of recoveries), largest first."""
+    entries = LedgerEntry.objects.filter(
+        project__in=restrict(Project.objects.all(), user),
+        project__state__in=[ProjectState.CONTRACTED, ProjectState.IN_PROGRESS, ProjectState.APPROVED],
+        kind__in=[EntryKind.ADVANCE, EntryKind.RECOVERY],
+    )
+    if on is not None:
+        entries = entries.filter(value_date__lte=on)
+    amounts = dict(
+        entries.values("project")
+        .annotate(s=Sum("disbursed_delta"))
+        .filter(s__gt=0)
+        .values_list("project", "s")
+    )
+    projects = Project.objects.in_bulk(list(amounts))
+    return sorted(((projects[pk], amounts[pk]) for pk in amounts), key=lambda pa: -pa[1])
+
+
+@dataclass
+class SupportRow:
+    project: Project
+    role: str  # "implementer" | "participant"
+    support: int  # the support planned for this establishment
+    disbursed: int | None  # what the project disbursed (whole project; None for a participant share)
+    machine: str
+
+
+def establishment_support(user: Any, establishment: Establishment) -> list[SupportRow]:
+    """Every project that supports the establishment, across years and sources, newest first."""
+    visible = restrict(Project.objects.all(), user).select_related(
+        "plan_line__plan", "plan_line__activity", "managing_agency"
+    )
+    own = list(visible.filter(implementer_establishment=establishment))
+    parts = list(
+        Participant.objects.filter(establishment=establishment, project__in=visible).select_related(
+            "project__plan_line__plan", "project__plan_line__activity", "project__managing_agency"
+        )
+    )
+    disbursed = disbursed_by_project(Project.objects.filter(pk__in=[p.pk for p in own]))
+    rows = [
+        SupportRow(p, "implementer", p.support_amount, disbursed.get(p.pk, 0), p.machine_name) for p in own
+    ]
+    rows += [SupportRow(x.project, "participant", x.support_amount, None, x.machine_name) for x in parts]
+    rows.sort(key=lambda r: (-r.project.year, r.project.code))
+    return rows
+
+
+MACHINERY_ACTIVITY = "may-moc-thiet-bi"
+
+
+def machinery_repeats(
+    rows: list[SupportRow], *, years: int | None = None
+) -> list[tuple[SupportRow, SupportRow]]:
+    """Pairs of machinery supports to the same establishment less than `years` apart (stopped projects
+    do not count)."""
+    years = years if years is not None else settings.KHUYENCONG_MACHINERY_REPEAT_YEARS
+    machinery = [
+        r
+        for r in rows
+        if r.project.plan_line.activity.code == MACHINERY_ACTIVITY and r.project.state != ProjectState.STOPPED
+    ]
+    machinery.sort(key=lambda r: r.project.year)
+    return [
+        (a, b)
+        for i, a in enumerate(machinery)
+        for b in machinery[i + 1 :]
+        if b.project.year - a.project.year < years
+    ]

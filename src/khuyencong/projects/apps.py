@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectsConfig(AppConfig):
+    name = "khuyencong.projects"
+    verbose_name = _("Projects")
+
+    def load_reference(self, *, report, only_provinces=None):
+        from .services import project_reference_load
+
+        project_reference_load(report=report)
