@@ -25,5 +25,8 @@ urlpatterns = [
     path("danh-muc/", include("khuyencong.catalog.urls")),
     path("co-so/", include("khuyencong.establishments.urls")),
     path("ke-hoach/", include("khuyencong.plans.urls")),
+    path("de-an/", include("khuyencong.projects.urls")),
+    path("tai-chinh/", include("khuyencong.finance.urls")),
+    path("su-kien/", include("khuyencong.events.urls")),
     path("", include("khuyencong.ui.urls")),
 ]

@@ -71,16 +71,16 @@ def door(url_name: str, path: Callable[[World, Target, Any], str], **options: An
 
 
 def load_all() -> list[Door]:
-    """Import every app's tests/doors.py so that the registry is complete."""
+    """Import every app's tests/doors*.py (pages in doors.py, the API in doors_api.py) so that the
+    registry is complete."""
     import importlib
     import pkgutil
+    from pathlib import Path
 
     import khuyencong
 
     for module in pkgutil.iter_modules(khuyencong.__path__):
-        try:
-            importlib.import_module(f"khuyencong.{module.name}.tests.doors")
-        except ModuleNotFoundError as exc:
-            if exc.name not in (f"khuyencong.{module.name}.tests", f"khuyencong.{module.name}.tests.doors"):
-                raise
+        tests = Path(khuyencong.__path__[0]) / module.name / "tests"
+        for path in sorted(tests.glob("doors*.py")):
+            importlib.import_module(f"khuyencong.{module.name}.tests.{path.stem}")
     return DOORS
