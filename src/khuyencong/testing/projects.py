@@ -23,7 +23,13 @@ from .world import World
 
 YEAR = 2025
 LINE_AMOUNT = 10_000_000_000
-ACTIVITIES = ("may-moc-thiet-bi", "dao-tao-nghe", "gian-hang-hoi-cho", "to-chuc-hoi-cho", "binh-chon-san-pham")
+ACTIVITIES = (
+    "may-moc-thiet-bi",
+    "dao-tao-nghe",
+    "gian-hang-hoi-cho",
+    "to-chuc-hoi-cho",
+    "binh-chon-san-pham",
+)
 _counter = itertools.count(1)
 
 AGENCY = {"own": "ttkc-56", "foreign": "ttkc-01"}
@@ -43,7 +49,9 @@ def location(w: World, target: str):
     return w.phan_rang if target == "own" else w.ha_noi_commune
 
 
-def plan_line(w: World, target: str = "own", activity: str = "may-moc-thiet-bi", source: str = FundingSource.LOCAL) -> PlanLine:
+def plan_line(
+    w: World, target: str = "own", activity: str = "may-moc-thiet-bi", source: str = FundingSource.LOCAL
+) -> PlanLine:
     """The approved line for `activity` in the target agency's plan for YEAR (created on first use)."""
     admin = w.user(Role.SYSTEM_ADMIN)
     agency = w.agency(AGENCY[target])
@@ -51,10 +59,14 @@ def plan_line(w: World, target: str = "own", activity: str = "may-moc-thiet-bi",
     if plan is None:
         plan = plan_create(actor=admin, agency=agency, year=YEAR, source=source)
         for code in ACTIVITIES:
-            plan_line_add(actor=admin, plan=plan, activity=Activity.objects.get(code=code), amount=LINE_AMOUNT)
+            plan_line_add(
+                actor=admin, plan=plan, activity=Activity.objects.get(code=code), amount=LINE_AMOUNT
+            )
         plan.refresh_from_db()
         plan = plan_submit(actor=admin, plan=plan, version=plan.version)
-        plan = plan_approve(actor=admin, plan=plan, decision_number="1/QĐ", decision_date=dt.date(YEAR - 1, 12, 20))
+        plan = plan_approve(
+            actor=admin, plan=plan, decision_number="1/QĐ", decision_date=dt.date(YEAR - 1, 12, 20)
+        )
     return plan.lines.get(activity__code=activity, added_by__isnull=True)
 
 
@@ -123,20 +135,26 @@ def make_project(
         (
             ProjectState.APPROVED,
             lambda p: project_transition(
-                actor=admin, project=p, action="approve", decision_number="12/QĐ-SCT", decision_date=D["decision"]
+                actor=admin,
+                project=p,
+                action="approve",
+                decision_number="12/QĐ-SCT",
+                decision_date=D["decision"],
             ),
         ),
         (
             ProjectState.CONTRACTED,
-            lambda p: contract_sign(
-                actor=admin,
-                project=p,
-                number=f"HĐ-{p.pk}",
-                signed_on=D["contract"],
-                party_a="Trung tâm Khuyến công",
-                party_b=p.implementer_label,
-                value=p.support_amount,
-            ).project,
+            lambda p: (
+                contract_sign(
+                    actor=admin,
+                    project=p,
+                    number=f"HĐ-{p.pk}",
+                    signed_on=D["contract"],
+                    party_a="Trung tâm Khuyến công",
+                    party_b=p.implementer_label,
+                    value=p.support_amount,
+                ).project
+            ),
         ),
         (ProjectState.IN_PROGRESS, lambda p: project_transition(actor=admin, project=p, action="start")),
     ]
@@ -146,7 +164,12 @@ def make_project(
             project.refresh_from_db()
     if reached(ProjectState.IN_PROGRESS):
         entry_record(
-            actor=admin, project=project, kind="advance", amount=support // 2, value_date=D["advance"], reference="UNC-1"
+            actor=admin,
+            project=project,
+            kind="advance",
+            amount=support // 2,
+            value_date=D["advance"],
+            reference="UNC-1",
         )
     if reached(ProjectState.ACCEPTED):
         for d in project.deliverables.all():

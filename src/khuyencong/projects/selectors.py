@@ -1,0 +1,101 @@
+"""Reads of projects: the visible list, deadlines and what is overdue."""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from khuyencong.accounts.jurisdiction import Action, restrict
+
+from .choices import DeadlineKind, ProjectState
+from .models import DeadlineRule, ProgressReport, Project
+
+
+def projects_visible(user: Any, action: Action = Action.VIEW) -> QuerySet[Project]:
+    return restrict(
+        Project.objects.select_related(
+            "plan_line__plan",
+            "plan_line__activity",
+            "managing_agency",
+            "location",
+            "implementer_establishment",
+        ),
+        user,
+        action,
+    )
+
+
+def deadline_rule(kind: str, on: dt.date) -> DeadlineRule | None:
+    return DeadlineRule.objects.valid_on(on).filter(kind=kind).order_by("-valid_from").first()
+
+
+def settlement_due(project: Project) -> dt.date | None:
+    """The settlement dossier is due `days` after the (last) acceptance."""
+    if project.accepted_on is None:
+        return None
+    rule = deadline_rule(DeadlineKind.SETTLEMENT, project.accepted_on)
+    return project.accepted_on + dt.timedelta(days=rule.days) if rule and rule.days is not None else None
+
+
+def liquidation_due(project: Project) -> dt.date | None:
+    """Contracts are liquidated by the rule's day and month of the year after the project ends."""
+    year = max(project.year, project.end_date.year) + 1
+    rule = deadline_rule(DeadlineKind.LIQUIDATION, dt.date(year, 1, 1))
+    return dt.date(year, rule.month, rule.day) if rule and rule.month and rule.day else None
+
+
+def progress_due(on: dt.date) -> dt.date | None:
+    """This month's progress report is due on the rule's day of the month."""
+    rule = deadline_rule(DeadlineKind.PROGRESS, on)
+    return on.replace(day=rule.day) if rule and rule.day else None
+
+
+@dataclass(frozen=True)
+class Overdue:
+    project: Project
+    kind: str  # DeadlineKind
+    due: dt.date
+
+    @property
+    def label(self) -> str:
+        return str(DeadlineKind(self.kind).label)
+
+    @property
+    def days_late(self) -> int:
+        return (timezone.localdate() - self.due).days
+
+
+def overdue_items(
+    user: Any, *, on: dt.date | None = None, projects: QuerySet[Project] | None = None
+) -> list[Overdue]:
+    """What is overdue on `on` among the projects the user may see, oldest first:
+    - settlement dossier: accepted or liquidated, and `days` after acceptance has passed;
+    - liquidation: contracted, in progress or accepted after the liquidation date of the next year;
+    - progress report: under way, past this month's day, and no report for this month."""
+    on = on or timezone.localdate()
+    qs = projects if projects is not None else projects_visible(user)
+    items: list[Overdue] = []
+    for project in qs.filter(state__in=[ProjectState.ACCEPTED, ProjectState.LIQUIDATED]):
+        due = settlement_due(project)
+        if due and due < on:
+            items.append(Overdue(project, DeadlineKind.SETTLEMENT, due))
+    for project in qs.filter(
+        state__in=[ProjectState.CONTRACTED, ProjectState.IN_PROGRESS, ProjectState.ACCEPTED], year__lt=on.year
+    ):
+        due = liquidation_due(project)
+        if due and due < on:
+            items.append(Overdue(project, DeadlineKind.LIQUIDATION, due))
+    due = progress_due(on)
+    if due and due < on:
+        month = on.replace(day=1)
+        reported = ProgressReport.objects.filter(project=OuterRef("pk"), month=month)
+        for project in qs.filter(state=ProjectState.IN_PROGRESS).exclude(Exists(reported)):
+            items.append(Overdue(project, DeadlineKind.PROGRESS, due))
+    items.sort(key=lambda o: (o.due, o.project.code))
+    return items
+
+
+def overdue_ids(user: Any, *, on: dt.date | None = None) -> set[int]:
+    return {item.project.pk for item in overdue_items(user, on=on)}
