@@ -11,8 +11,8 @@ import itertools
 from khuyencong.accounts.choices import Role
 from khuyencong.catalog.models import Activity
 from khuyencong.establishments.choices import LegalForm
-from khuyencong.establishments.models import Establishment
 from khuyencong.establishments.identity import comparable_name
+from khuyencong.establishments.models import Establishment
 from khuyencong.plans.choices import FundingSource
 from khuyencong.plans.models import Plan, PlanLine
 from khuyencong.plans.services import plan_approve, plan_create, plan_line_add, plan_submit
