@@ -1,6 +1,184 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Finance pages: the ledger list, the contract form and the entry forms posted from the project page."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.core.paginator import Paginator
+from django.db.models import Q, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from khuyencong.accounts.jurisdiction import Action, get_in_scope
+from khuyencong.core.errors import DomainError, NotInJurisdiction, PermissionDenied
+from khuyencong.core.exporters import Exporter
+from khuyencong.core.views import show_refusal
+from khuyencong.projects.models import Project
+from khuyencong.projects.selectors import projects_visible
+
+from . import services
+from .forms import ContractForm, EntryForm, LedgerFilterForm, ReversalForm
+from .selectors import ledger_visible
+
+
+def _project(request: HttpRequest, pk: int, action: Action = Action.CHANGE) -> Project:
+    try:
+        return get_in_scope(projects_visible(request.user), request.user, action, pk=pk)
+    except NotInJurisdiction as exc:
+        raise Http404 from exc
+    except PermissionDenied as exc:
+        raise Forbidden from exc
+
+
+class LedgerExporter(Exporter):
+    filename = "so-cai"
+
+    def __init__(self, entries):
+        self.entries = entries
+
+    def header(self):
+        return [
+            _("Value date"),
+            _("Project"),
+            _("Kind"),
+            _("Amount (đồng)"),
+            _("Effect on disbursed (đồng)"),
+            _("Contract"),
+            _("Document reference"),
+            _("Reverses entry"),
+            _("Recorded by"),
+            _("Note"),
+        ]
+
+    def rows(self):
+        for e in self.entries:
+            yield (
+                e.value_date.strftime("%d/%m/%Y"),
+                e.project.code,
+                e.get_kind_display(),
+                e.amount,
+                e.disbursed_delta,
+                e.contract.number if e.contract else "",
+                e.reference,
+                e.reverses_id or "",
+                str(e.recorded_by),
+                e.note,
+            )
 
 
 def ledger_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "ui/message.html", {"nav": "finance"})
+    form = LedgerFilterForm(request.GET or None)
+    entries = ledger_visible(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data.get("q"):
+            entries = entries.filter(
+                Q(project__code__icontains=data["q"]) | Q(reference__icontains=data["q"])
+            )
+        if data.get("kind"):
+            entries = entries.filter(kind=data["kind"])
+        if data.get("source"):
+            entries = entries.filter(project__plan_line__plan__source=data["source"])
+        if data.get("start"):
+            entries = entries.filter(value_date__gte=data["start"])
+        if data.get("end"):
+            entries = entries.filter(value_date__lte=data["end"])
+    entries = entries.order_by("-value_date", "-pk")
+    if request.GET.get("export") == "csv":
+        return LedgerExporter(entries.iterator()).csv_response()
+    totals = entries.aggregate(disbursed=Sum("disbursed_delta"), committed=Sum("committed_delta"))
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "finance/ledger.html",
+        {
+            "nav": "finance",
+            "form": form,
+            "page": page,
+            "disbursed": totals["disbursed"] or 0,
+            "committed": totals["committed"] or 0,
+        },
+    )
+
+
+def contract_create(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    initial = {
+        "party_a": str(project.managing_agency),
+        "party_b": project.implementer_label,
+        "value": project.support_amount - (project.contracts.aggregate(s=Sum("value"))["s"] or 0),
+    }
+    form = ContractForm(request.POST or None, project=project, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contract_sign(
+                actor=request.user,
+                project=project,
+                version=int(request.POST.get("version") or 0) or None,
+                **form.cleaned_data,
+            )
+        except PermissionDenied as exc:
+            raise Forbidden from exc
+        except DomainError as exc:
+            show_refusal(request, exc, form)
+        else:
+            messages.success(request, _("Contract recorded and its value committed in the ledger."))
+            return redirect("projects:detail", pk=project.pk)
+    return render(
+        request,
+        "finance/contract_form.html",
+        {"nav": "projects", "project": project, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _report_form_errors(request, form):
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+
+
+@require_POST
+def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    form = EntryForm(request.POST, project=project, prefix="entry")
+    if form.is_valid():
+        try:
+            services.entry_record(actor=request.user, project=project, **form.cleaned_data)
+        except PermissionDenied as exc:
+            raise Forbidden from exc
+        except DomainError as exc:
+            show_refusal(request, exc)
+        else:
+            messages.success(request, _("Entry recorded."))
+    else:
+        _report_form_errors(request, form)
+    return redirect("projects:detail", pk=project.pk)
+
+
+@require_POST
+def entry_reverse(request: HttpRequest, entry_pk: int) -> HttpResponse:
+    entry = ledger_visible(request.user).filter(pk=entry_pk).first()
+    if entry is None:
+        raise Http404
+    _project(request, entry.project_id)
+    form = ReversalForm(request.POST, prefix=f"rev{entry.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.entry_reverse(
+                actor=request.user,
+                entry=entry,
+                reason=data["reason"],
+                amount=data["amount"],
+                value_date=data["value_date"],
+            )
+        except PermissionDenied as exc:
+            raise Forbidden from exc
+        except DomainError as exc:
+            show_refusal(request, exc)
+        else:
+            messages.success(request, _("Reversing entry recorded."))
+    else:
+        _report_form_errors(request, form)
+    return redirect("projects:detail", pk=entry.project_id)

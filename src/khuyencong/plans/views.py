@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from khuyencong.accounts.jurisdiction import Action, allows, get_in_scope
 from khuyencong.core.audit import audit_for
 from khuyencong.core.errors import DomainError, NotInJurisdiction, PermissionDenied
+from khuyencong.core.views import show_refusal
 
 from . import services
 from .forms import DecisionForm, LineAmountForm, LineForm, PlanCreateForm, PlanFilterForm, ReasonForm
@@ -28,18 +29,6 @@ def _plan(request: HttpRequest, pk: int) -> Plan:
         return get_in_scope(plans_visible(request.user), request.user, Action.VIEW, pk=pk)
     except NotInJurisdiction as exc:
         raise Http404 from exc
-
-
-def _fail(request: HttpRequest, exc: DomainError, form=None) -> None:
-    """Show a service's refusal: field errors on the form, the message at the top."""
-    errors = exc.details.get("errors") or (
-        {exc.details["field"]: str(exc.message)} if exc.details.get("field") else {}
-    )
-    if form is not None:
-        for field, message in errors.items():
-            form.add_error(field if field in form.fields else None, message)
-    if form is None or not errors:
-        messages.error(request, str(exc.message))
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
@@ -158,7 +147,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
                 budget_level=data["budget_level"] or None,
             )
         except DomainError as exc:
-            _fail(request, exc, form)
+            show_refusal(request, exc, form)
         else:
             messages.success(request, _("Plan created. Add its lines, then submit it."))
             return redirect("plans:detail", pk=plan.pk)
@@ -187,7 +176,7 @@ def _line_form_page(request, plan, *, revision=None):
         except PermissionDenied as exc:
             raise Forbidden from exc
         except DomainError as exc:
-            _fail(request, exc, form)
+            show_refusal(request, exc, form)
         else:
             messages.success(request, _("Line added."))
             return redirect("plans:detail", pk=plan.pk)
@@ -220,7 +209,7 @@ def _act(request, plan, call, success):
     except PermissionDenied as exc:
         raise Forbidden from exc
     except DomainError as exc:
-        _fail(request, exc)
+        show_refusal(request, exc)
     else:
         messages.success(request, success)
     return redirect("plans:detail", pk=plan.pk)

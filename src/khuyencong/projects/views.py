@@ -1,6 +1,548 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Project pages: thin over selectors, services and the lifecycle table."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from khuyencong.accounts.jurisdiction import Action, allows, get_in_scope
+from khuyencong.core.audit import audit_for
+from khuyencong.core.errors import DomainError, NotInJurisdiction, PermissionDenied
+from khuyencong.core.exporters import Exporter
+from khuyencong.core.views import show_refusal
+
+from . import services
+from .choices import EDITABLE_STATES, ProjectKind, ProjectState
+from .forms import (
+    AchievedForm,
+    AdjustmentDecisionForm,
+    AdjustmentForm,
+    DeliverableForm,
+    DocumentUploadForm,
+    InspectionForm,
+    ParticipantForm,
+    ProgressForm,
+    ProjectFilterForm,
+    ProjectForm,
+    TransitionForm,
+)
+from .models import Adjustment, Deliverable, Document, Participant, Project
+from .selectors import liquidation_due, overdue_items, projects_visible, settlement_due
+from .workflow import AUDIT_LABELS, BY_ACTION, may, offers_for
+
+
+def _project(request: HttpRequest, pk: int, action: Action = Action.VIEW) -> Project:
+    try:
+        return get_in_scope(projects_visible(request.user), request.user, action, pk=pk)
+    except NotInJurisdiction as exc:
+        raise Http404 from exc
+    except PermissionDenied as exc:
+        raise Forbidden from exc
+
+
+def _finance():
+    from khuyencong.finance import selectors  # finance sits above projects: its figures are read here
+
+    return selectors
+
+
+def _filtered(request: HttpRequest) -> tuple[ProjectFilterForm, list[Project]]:
+    years = sorted(set(projects_visible(request.user).values_list("year", flat=True)), reverse=True)
+    form = ProjectFilterForm(request.GET or None, years=years)
+    qs = projects_visible(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data.get("q"):
+            qs = qs.filter(Q(code__icontains=data["q"]) | Q(title__icontains=data["q"]))
+        if data.get("year"):
+            qs = qs.filter(year=data["year"])
+        if data.get("state"):
+            qs = qs.filter(state=data["state"])
+        if data.get("source"):
+            qs = qs.filter(plan_line__plan__source=data["source"])
+        if data.get("kind"):
+            qs = qs.filter(kind=data["kind"])
+        if data.get("activity"):
+            qs = qs.filter(plan_line__activity=data["activity"])
+    late = {}
+    for item in overdue_items(request.user, projects=qs):
+        late.setdefault(item.project.pk, []).append(item)
+    if form.is_valid() and form.cleaned_data.get("overdue"):
+        qs = qs.filter(pk__in=list(late))
+    projects = list(qs.order_by("-year", "code"))
+    disbursed = _finance().disbursed_by_project(qs)
+    for project in projects:
+        project.disbursed = disbursed.get(project.pk, 0)
+        project.overdue = late.get(project.pk, [])
+    return form, projects
+
+
+class ProjectExporter(Exporter):
+    filename = "de-an"
+
+    def __init__(self, projects):
+        self.projects = projects
+
+    def header(self):
+        return [
+            _("Code"),
+            _("Year"),
+            _("Title"),
+            _("Source"),
+            _("Activity"),
+            _("Kind"),
+            _("Implemented by"),
+            _("Location"),
+            _("State"),
+            _("Support (đồng)"),
+            _("Counterpart (đồng)"),
+            _("Other sources (đồng)"),
+            _("Disbursed (đồng)"),
+            _("Overdue"),
+        ]
+
+    def rows(self):
+        for p in self.projects:
+            yield (
+                p.code,
+                p.year,
+                p.title,
+                p.plan_line.plan.source_short,
+                p.plan_line.activity.name,
+                p.get_kind_display(),
+                p.implementer_label,
+                p.location.label,
+                p.get_state_display(),
+                p.support_amount,
+                p.counterpart_amount,
+                p.other_amount,
+                p.disbursed,
+                "; ".join(str(o.label) for o in p.overdue),
+            )
 
 
 def project_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "ui/message.html", {"nav": "projects"})
+    form, projects = _filtered(request)
+    if request.GET.get("export") == "csv":
+        return ProjectExporter(projects).csv_response()
+    page = Paginator(projects, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "projects/list.html",
+        {
+            "nav": "projects",
+            "form": form,
+            "page": page,
+            "total_support": sum(p.support_amount for p in projects),
+            "total_disbursed": sum(p.disbursed for p in projects),
+            "overdue_count": sum(1 for p in projects if p.overdue),
+            "can_create": allows(request.user, Action.CHANGE),
+        },
+    )
+
+
+def _labelled(entry):
+    entry.label = AUDIT_LABELS.get(entry.action, entry.action)
+    return entry
+
+
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    finance = _finance()
+    offers = offers_for(request.user, project)
+    may_change = allows(request.user, Action.CHANGE)
+    for offer in offers:
+        if offer.action == "contract":
+            offer.form = None
+        else:
+            offer.form = TransitionForm(
+                initial={
+                    "version": project.version,
+                    "final_value": finance.project_balance(project).disbursed,
+                },
+                transition=offer.transition,
+                project=project,
+                user=request.user,
+                prefix=offer.action,
+            )
+    adjustments = list(project.adjustments.select_related("requested_by", "decided_by"))
+    for adjustment in adjustments:
+        adjustment.approver_ok = (
+            adjustment.status == "requested"
+            and may(request.user, services.adjustment_approver(adjustment), project)[0]
+        )
+    deliverables = list(project.deliverables.select_related("indicator"))
+    achievable = project.state in services.ACHIEVABLE_STATES and may_change
+    for d in deliverables:
+        d.form = (
+            AchievedForm(initial={"achieved": d.achieved, "evidence": d.evidence}, prefix=f"d{d.pk}")
+            if achievable
+            else None
+        )
+    return render(
+        request,
+        "projects/detail.html",
+        {
+            "nav": "projects",
+            "project": project,
+            "offers": offers,
+            "balance": finance.project_balance(project),
+            "statement": finance.project_statement(project),
+            "contracts": list(project.contracts.all()),
+            "participants": list(
+                project.participants.select_related("establishment", "establishment__commune")
+            ),
+            "deliverables": deliverables,
+            "documents": list(project.documents.select_related("form", "uploaded_by")),
+            "inspections": list(project.inspections.all()),
+            "progress": list(project.progress_reports.select_related("submitted_by")),
+            "adjustments": adjustments,
+            "history": [_labelled(e) for e in audit_for(project)[:200]],
+            "overdue": list(overdue_items(request.user, projects=Project.objects.filter(pk=project.pk))),
+            "settlement_due": settlement_due(project),
+            "liquidation_due": liquidation_due(project),
+            "may_change": may_change,
+            "editable": project.state in EDITABLE_STATES and may_change,
+            "adjustable": project.state in services.ADJUSTABLE_STATES and may_change,
+            "participants_open": project.kind == ProjectKind.GROUP
+            and project.state
+            not in (
+                ProjectState.ACCEPTED,
+                ProjectState.LIQUIDATED,
+                ProjectState.SETTLED,
+                ProjectState.STOPPED,
+            )
+            and may_change,
+            "deliverables_open": project.state in (*EDITABLE_STATES, ProjectState.APPRAISED) and may_change,
+            "money_open": project.state
+            in (
+                ProjectState.CONTRACTED,
+                ProjectState.IN_PROGRESS,
+                ProjectState.ACCEPTED,
+                ProjectState.STOPPED,
+            )
+            and may_change,
+            "participant_form": ParticipantForm(user=request.user, prefix="participant"),
+            "deliverable_form": DeliverableForm(project=project, prefix="deliverable"),
+            "document_form": DocumentUploadForm(prefix="document"),
+            "inspection_form": InspectionForm(prefix="inspection"),
+            "progress_form": ProgressForm(prefix="progress", initial={"month": timezone.localdate()}),
+            "decision_form": AdjustmentDecisionForm(prefix="decision"),
+            "entry_form": _entry_form(project),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _entry_form(project):
+    from khuyencong.finance.forms import EntryForm
+
+    return EntryForm(project=project, prefix="entry")
+
+
+def _form_page(request, template, form, context, status_if_errors=400):
+    return render(
+        request, template, {**context, "form": form}, status=status_if_errors if form.errors else 200
+    )
+
+
+def project_create(request: HttpRequest) -> HttpResponse:
+    if not allows(request.user, Action.CHANGE):
+        raise Forbidden
+    form = ProjectForm(request.POST or None, user=request.user, initial={"units_count": 1})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        line = data.pop("plan_line")
+        try:
+            project = services.project_create(actor=request.user, plan_line=line, **data)
+        except PermissionDenied as exc:
+            raise Forbidden from exc
+        except DomainError as exc:
+            show_refusal(request, exc, form)
+        else:
+            messages.success(request, _("Project %(code)s created as a draft.") % {"code": project.code})
+            return redirect("projects:detail", pk=project.pk)
+    return _form_page(request, "projects/form.html", form, {"nav": "projects"})
+
+
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk, Action.CHANGE)
+    initial = {name: getattr(project, name) for name in services.PROJECT_FIELDS}
+    initial["plan_line"] = project.plan_line_id
+    form = ProjectForm(request.POST or None, user=request.user, project=project, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("plan_line", None)
+        try:
+            services.project_update(
+                actor=request.user, project=project, version=int(request.POST.get("version", 0)), **data
+            )
+        except PermissionDenied as exc:
+            raise Forbidden from exc
+        except DomainError as exc:
+            show_refusal(request, exc, form)
+        else:
+            messages.success(request, _("Project saved."))
+            return redirect("projects:detail", pk=project.pk)
+    return _form_page(request, "projects/form.html", form, {"nav": "projects", "project": project})
+
+
+@require_POST
+def project_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    project = _project(request, pk)
+    transition = BY_ACTION.get(action)
+    if transition is None or action == "contract":
+        raise Http404
+    form = TransitionForm(
+        request.POST, transition=transition, project=project, user=request.user, prefix=action
+    )
+    if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        version = form.cleaned_data["version"]
+        try:
+            if action == "liquidate":
+                from khuyencong.finance.services import project_liquidate
+
+                project_liquidate(
+                    actor=request.user,
+                    project=project,
+                    on=data["on"],
+                    final_value=data["final_value"],
+                    version=version,
+                )
+            elif action == "stop":
+                from khuyencong.finance.services import project_stop
+
+                project_stop(
+                    actor=request.user,
+                    project=project,
+                    on=data["on"],
+                    reason=data["reason"],
+                    destination=data["destination"],
+                    target=data.get("target"),
+                    version=version,
+                )
+            else:
+                services.project_transition(
+                    actor=request.user, project=project, action=action, version=version, **data
+                )
+        except PermissionDenied as exc:
+            raise Forbidden from exc
+        except DomainError as exc:
+            show_refusal(request, exc)
+            for message in exc.details.get("errors", {}).values():
+                messages.error(request, message)
+        else:
+            messages.success(request, _("%(action)s: done.") % {"action": transition.label})
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+    return redirect("projects:detail", pk=project.pk)
+
+
+def _post_on_project(request, pk, form_class, prefix, call, success, **form_kwargs):
+    """A small form posted from the project page: run the service, report, go back to the page."""
+    project = _project(request, pk, Action.CHANGE)
+    form = form_class(request.POST, request.FILES, prefix=prefix, **form_kwargs)
+    if form.is_valid():
+        try:
+            call(project, form.cleaned_data)
+        except PermissionDenied as exc:
+            raise Forbidden from exc
+        except DomainError as exc:
+            show_refusal(request, exc)
+            for message in exc.details.get("errors", {}).values():
+                messages.error(request, message)
+        else:
+            messages.success(request, success)
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+    return redirect("projects:detail", pk=project.pk)
+
+
+@require_POST
+def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _post_on_project(
+        request,
+        pk,
+        ParticipantForm,
+        "participant",
+        lambda p, d: services.participant_add(actor=request.user, project=p, **d),
+        _("Participant added."),
+        user=request.user,
+    )
+
+
+@require_POST
+def participant_remove(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
+    project = _project(request, pk, Action.CHANGE)
+    participant = Participant.objects.filter(project=project, pk=participant_pk).first()
+    if participant is None:
+        raise Http404
+    try:
+        services.participant_remove(actor=request.user, participant=participant)
+    except PermissionDenied as exc:
+        raise Forbidden from exc
+    except DomainError as exc:
+        show_refusal(request, exc)
+    else:
+        messages.success(request, _("Participant removed."))
+    return redirect("projects:detail", pk=project.pk)
+
+
+@require_POST
+def deliverable_set(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk, Action.CHANGE)
+    return _post_on_project(
+        request,
+        pk,
+        DeliverableForm,
+        "deliverable",
+        lambda p, d: services.deliverable_set(actor=request.user, project=p, **d),
+        _("Deliverable saved."),
+        project=project,
+    )
+
+
+@require_POST
+def deliverable_record(request: HttpRequest, pk: int, deliverable_pk: int) -> HttpResponse:
+    project = _project(request, pk, Action.CHANGE)
+    deliverable = Deliverable.objects.filter(project=project, pk=deliverable_pk).first()
+    if deliverable is None:
+        raise Http404
+    return _post_on_project(
+        request,
+        pk,
+        AchievedForm,
+        f"d{deliverable.pk}",
+        lambda p, d: services.deliverable_record(actor=request.user, deliverable=deliverable, **d),
+        _("Achieved value recorded."),
+    )
+
+
+@require_POST
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    def call(project, data):
+        upload = data["file"]
+        services.document_upload(
+            actor=request.user,
+            project=project,
+            form=data["form"],
+            name=upload.name,
+            content=upload.read(),
+            note=data["note"],
+        )
+
+    return _post_on_project(request, pk, DocumentUploadForm, "document", call, _("Document uploaded."))
+
+
+def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    project = _project(request, pk)
+    document = Document.objects.filter(project=project, pk=document_pk).first()
+    if document is None:
+        raise Http404
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+def inspection_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _post_on_project(
+        request,
+        pk,
+        InspectionForm,
+        "inspection",
+        lambda p, d: services.inspection_record(actor=request.user, project=p, **d),
+        _("Inspection recorded."),
+    )
+
+
+@require_POST
+def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _post_on_project(
+        request,
+        pk,
+        ProgressForm,
+        "progress",
+        lambda p, d: services.progress_report_submit(actor=request.user, project=p, **d),
+        _("Progress report saved."),
+    )
+
+
+def adjustment_request(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk, Action.CHANGE)
+    form = AdjustmentForm(request.POST or None, user=request.user, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.adjustment_request(
+                actor=request.user,
+                project=project,
+                kind=form.cleaned_data["kind"],
+                reason=form.cleaned_data["reason"],
+                changes=form.changes(),
+            )
+        except PermissionDenied as exc:
+            raise Forbidden from exc
+        except DomainError as exc:
+            show_refusal(request, exc, form)
+        else:
+            messages.success(request, _("Adjustment requested; it waits for a decision."))
+            return redirect("projects:detail", pk=project.pk)
+    return _form_page(request, "projects/adjustment_form.html", form, {"nav": "projects", "project": project})
+
+
+@require_POST
+def adjustment_decide(request: HttpRequest, pk: int, adjustment_pk: int, decision: str) -> HttpResponse:
+    project = _project(request, pk)
+    adjustment = Adjustment.objects.filter(project=project, pk=adjustment_pk).first()
+    if adjustment is None or decision not in ("approve", "reject"):
+        raise Http404
+    form = AdjustmentDecisionForm(request.POST, prefix="decision")
+    form.is_valid()
+    try:
+        services.adjustment_decide(
+            actor=request.user,
+            adjustment=adjustment,
+            approve=decision == "approve",
+            note=form.cleaned_data.get("note", ""),
+            decision_number=form.cleaned_data.get("decision_number", ""),
+        )
+    except PermissionDenied as exc:
+        raise Forbidden from exc
+    except DomainError as exc:
+        show_refusal(request, exc)
+    else:
+        messages.success(
+            request, _("Adjustment approved.") if decision == "approve" else _("Adjustment rejected.")
+        )
+    return redirect("projects:detail", pk=project.pk)
+
+
+def overdue_list(request: HttpRequest) -> HttpResponse:
+    items = overdue_items(request.user)
+    return render(request, "projects/overdue.html", {"nav": "projects", "items": items})
+
+
+def lifecycle(request: HttpRequest) -> HttpResponse:
+    from .workflow import TRANSITIONS, WHO_LABELS
+
+    return render(
+        request,
+        "projects/lifecycle.html",
+        {"nav": "projects", "transitions": TRANSITIONS, "who": WHO_LABELS, "states": ProjectState},
+    )

@@ -1,0 +1,173 @@
+"""The project pages driven as an officer and an approver would, checking what they change."""
+
+import pytest
+from django.urls import reverse
+
+from khuyencong.accounts.choices import Role
+from khuyencong.core.audit import audit_for
+from khuyencong.projects.choices import ProjectState
+from khuyencong.projects.models import Project
+from khuyencong.testing.projects import make_project, plan_line
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(client, world):
+    client.force_login(world.user(Role.PROVINCE_OFFICER))
+    return client
+
+
+def _messages(response):
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+@pytest.mark.parametrize("state", [s for s in ProjectState if s != ProjectState.STOPPED])
+def test_every_state_renders_with_its_actions(officer, world, state):
+    project = make_project(world, state=state)
+    page = officer.get(reverse("projects:detail", args=[project.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert project.code in body
+    assert 'data-testid="statement-table"' in body
+    for offer in page.context["offers"]:
+        assert f'data-testid="action-{offer.action}"' in body
+
+
+def test_list_filters_totals_and_export(officer, world):
+    settled = make_project(world, state="settled", support=120_000_000)
+    draft = make_project(world, state="draft", support=80_000_000)
+    make_project(world, "foreign", state="draft")
+    page = officer.get(reverse("projects:list"))
+    codes = [p.code for p in page.context["page"]]
+    assert sorted(codes) == sorted([settled.code, draft.code])
+    assert page.context["total_support"] == 200_000_000
+    assert page.context["total_disbursed"] == 120_000_000
+    assert "200,0 triệu đồng" in page.content.decode()
+    only_settled = officer.get(reverse("projects:list"), {"state": "settled"})
+    assert [p.code for p in only_settled.context["page"]] == [settled.code]
+    export = officer.get(reverse("projects:list"), {"state": "settled", "export": "csv"})
+    text = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert settled.code in text and draft.code not in text
+
+
+def test_officer_creates_a_project_typing_money_and_dates(officer, world):
+    line = plan_line(world)
+    est = make_project(world).implementer_establishment
+    data = {
+        "plan_line": line.pk,
+        "title": "Hỗ trợ máy sấy bánh tráng",
+        "kind": "point",
+        "implementer_kind": "establishment",
+        "implementer_establishment": est.pk,
+        "location": world.phan_rang.pk,
+        "start_date": "01/03/2025",
+        "end_date": "30/10/2025",
+        "support_amount": "150 triệu",
+        "counterpart_amount": "1.500.000.000",
+        "units_count": "1",
+    }
+    response = officer.post(reverse("projects:create"), data)
+    project = Project.objects.get(title="Hỗ trợ máy sấy bánh tráng")
+    assert response["Location"] == reverse("projects:detail", args=[project.pk])
+    assert project.support_amount == 150_000_000
+    assert project.counterpart_amount == 1_500_000_000
+    bad = officer.post(reverse("projects:create"), {**data, "end_date": "30/10/2026", "title": "Khác"})
+    assert bad.status_code == 400
+    assert "end_date" in bad.context["form"].errors
+    assert not Project.objects.filter(title="Khác").exists()
+
+
+def test_wrong_action_shows_the_reason_and_changes_nothing(officer, world):
+    project = make_project(world, state="registered")
+    response = officer.post(
+        reverse("projects:action", args=[project.pk, "approve"]),
+        {
+            "approve-version": project.version,
+            "approve-decision_number": "1",
+            "approve-decision_date": "10/02/2025",
+        },
+    )
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.state == ProjectState.REGISTERED
+    followed = officer.get(reverse("projects:detail", args=[project.pk]))
+    assert any("not possible" in m or "không" in m for m in _messages(followed))
+
+
+def test_walk_from_draft_to_settled_through_the_pages(client, world):
+    project = make_project(world, state="draft", support=150_000_000, counterpart=250_000_000)
+    officer, approver = world.user(Role.PROVINCE_OFFICER), world.user(Role.PROVINCE_APPROVER)
+
+    def act(user, action, **fields):
+        client.force_login(user)
+        project.refresh_from_db()
+        data = {f"{action}-{k}": v for k, v in {"version": project.version, **fields}.items()}
+        client.post(reverse("projects:action", args=[project.pk, action]), data)
+        project.refresh_from_db()
+
+    act(officer, "register")
+    act(officer, "appraise", on="01/02/2025")
+    assert project.state == "appraised" and project.appraisal["ok"]
+    act(officer, "approve", decision_number="1/QĐ", decision_date="10/02/2025")
+    assert project.state == "appraised"  # an officer cannot approve
+    act(approver, "approve", decision_number="12/QĐ-UBND", decision_date="10/02/2025")
+    assert project.state == "approved"
+    client.force_login(officer)
+    client.post(
+        reverse("finance:contract_create", args=[project.pk]),
+        {
+            "number": "05/HĐ-KC",
+            "signed_on": "01/03/2025",
+            "party_a": "TTKC",
+            "party_b": "Hộ kinh doanh",
+            "value": "150 triệu",
+            "version": project.version,
+        },
+    )
+    project.refresh_from_db()
+    assert project.state == "contracted"
+    act(officer, "start")
+    client.post(
+        reverse("finance:entry_create", args=[project.pk]),
+        {
+            "entry-kind": "advance",
+            "entry-amount": "200 triệu",
+            "entry-value_date": "15/03/2025",
+            "entry-reference": "UNC 1",
+        },
+    )
+    assert project.ledger_entries.filter(kind="advance").count() == 0  # above the contract: refused
+    client.post(
+        reverse("finance:entry_create", args=[project.pk]),
+        {
+            "entry-kind": "advance",
+            "entry-amount": "100 triệu",
+            "entry-value_date": "15/03/2025",
+            "entry-reference": "UNC 1",
+        },
+    )
+    deliverable = project.deliverables.get()
+    client.post(
+        reverse("projects:deliverable_record", args=[project.pk, deliverable.pk]),
+        {f"d{deliverable.pk}-achieved": "1", f"d{deliverable.pk}-evidence": "Biên bản bàn giao"},
+    )
+    act(officer, "accept", on="30/09/2025")
+    assert project.state == "accepted"
+    client.post(
+        reverse("finance:entry_create", args=[project.pk]),
+        {
+            "entry-kind": "payment",
+            "entry-amount": "50 triệu",
+            "entry-value_date": "10/10/2025",
+            "entry-reference": "UNC 2",
+        },
+    )
+    act(officer, "liquidate", on="20/10/2025", final_value="150 triệu")
+    assert project.state == "liquidated"
+    act(approver, "settle", on="05/11/2025")
+    assert project.state == "settled"
+    actions = [e.action for e in audit_for(project)]
+    for step in ("register", "appraise", "approve", "contract", "start", "accept", "liquidate", "settle"):
+        assert f"project.{step}" in actions
+    assert all(e.actor_id for e in audit_for(project))
