@@ -14,6 +14,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
         world_module.build()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _uploads_in_a_temporary_directory(tmp_path_factory):
+    """Uploaded documents never land in the working tree's var/media."""
+    from django.conf import settings
+
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture
 def world(db):
     world_module.ensure()
