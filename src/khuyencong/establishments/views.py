@@ -186,7 +186,14 @@ def _detail_context(request: HttpRequest, establishment: Establishment, **extra:
     today = timezone.localdate()
     can_change = allows(user, Action.CHANGE) and establishment.is_active
     merged_into = establishment.merged_into
+    # Projects and the ledger sit above the registry: the profile reads them through their selector.
+    from khuyencong.finance.selectors import establishment_support, machinery_repeats
+
+    support = establishment_support(user, establishment)
     return {
+        "support": support,
+        "support_total": sum(row.support for row in support if row.project.state != "stopped"),
+        "machinery_repeats": machinery_repeats(support),
         "nav": NAV,
         "est": establishment,
         "today": today,

@@ -16,12 +16,16 @@ from khuyencong.accounts.jurisdiction import get_in_scope, restrict, scope_of
 from khuyencong.accounts.selectors import agencies_visible, api_tokens_of
 from khuyencong.accounts.services import api_token_create, api_token_revoke
 from khuyencong.core.errors import DomainError, NotInJurisdiction
+from khuyencong.core.formatting import ratio
 from khuyencong.establishments.selectors import establishments_visible
+from khuyencong.finance import selectors as finance_selectors
 from khuyencong.geo.choices import Level
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.geo.selectors import memberships_in, regions_with_members
 from khuyencong.plans.choices import FundingSource
 from khuyencong.plans.selectors import plan_as_of
+from khuyencong.projects.choices import ProjectState
+from khuyencong.projects.selectors import overdue_items, projects_visible
 
 PAGE_SIZE = 50
 
@@ -73,7 +77,12 @@ def home(request: HttpRequest) -> HttpResponse:
         "current": units.filter(valid_to__isnull=True).count(),
         "legacy": units.filter(valid_to__isnull=False).count(),
     }
-    plan = plan_as_of(user, year=year, on=timezone.localdate())
+    today = timezone.localdate()
+    plan = plan_as_of(user, year=year, on=today)
+    executed = finance_selectors.executed(user, start=dt.date(year, 1, 1), end=today)
+    projects = projects_visible(user)
+    by_state = dict(projects.values("state").annotate(n=Count("pk")).values_list("state", "n"))
+    overdue = overdue_items(user, projects=projects)
     return render(
         request,
         "ui/home.html",
@@ -88,6 +97,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "plan_national": plan.by_source.get(FundingSource.NATIONAL, 0),
             "plan_local": plan.by_source.get(FundingSource.LOCAL, 0),
             "establishment_count": establishments_visible(user).count(),
+            "executed": executed.total,
+            "execution_rate": ratio(executed.total, plan.total),
+            "project_states": [(state, by_state.get(state.value, 0)) for state in ProjectState],
+            "overdue": overdue[:10],
+            "overdue_count": len(overdue),
         },
     )
 

@@ -173,3 +173,23 @@ def test_walk_from_draft_to_settled_through_the_pages(client, world):
     for step in ("register", "appraise", "approve", "contract", "start", "accept", "liquidate", "settle"):
         assert f"project.{step}" in actions
     assert all(e.actor_id for e in audit_for(project))
+
+
+def test_establishment_profile_lists_support_and_warns_on_repeated_machinery(officer, world):
+    first = make_project(world, state="settled", support=120_000_000)
+    est = first.implementer_establishment
+    second = make_project(world, state="approved", support=100_000_000)
+    Project.objects.filter(pk=second.pk).update(implementer_establishment=est)
+    page = officer.get(reverse("establishments:detail", args=[est.pk]))
+    body = page.content.decode()
+    assert first.code in body
+    assert second.code in body
+    assert page.context["support_total"] == 220_000_000
+    assert 'data-testid="machinery-repeat"' in body
+
+
+def test_home_shows_execution_and_overdue(officer, world):
+    accepted = make_project(world, state="accepted")  # accepted on 30/09/2025: the dossier is long overdue
+    page = officer.get(reverse("ui:home"))
+    assert page.context["overdue_count"] >= 1
+    assert accepted.code in page.content.decode()
