@@ -118,9 +118,13 @@ class Transition:
     style: str = "primary"
     confirm: Any = ""
     service: str = "projects.services.project_transition"
+    # Preconditions the action's own form fulfils (the contract form records the contract): the page
+    # offers the action without waiting for them; the service still checks them.
+    form_fulfils: tuple[Callable[[Project], str | None], ...] = ()
 
-    def precondition_failures(self, project: Project) -> list[str]:
-        return [msg for check in self.preconditions if (msg := check(project))]
+    def precondition_failures(self, project: Project, *, offering: bool = False) -> list[str]:
+        checks = [c for c in self.preconditions if not (offering and c in self.form_fulfils)]
+        return [msg for check in checks if (msg := check(project))]
 
 
 DATE = Field("on", _("date"), "date")
@@ -188,6 +192,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (_has_contract,),
         effects=_("Records the signed contract and commits its value in the ledger."),
         service="finance.services.contract_sign",
+        form_fulfils=(_has_contract,),
     ),
     Transition(
         "start",
@@ -270,7 +275,7 @@ class Offer:
 def offers_for(user: Any, project: Project) -> list[Offer]:
     """The actions of the project's current state that `user` may take, with what still blocks them."""
     return [
-        Offer(t, t.precondition_failures(project))
+        Offer(t, t.precondition_failures(project, offering=True))
         for t in TRANSITIONS
         if project.state in t.sources and may(user, t.who, project)[0]
     ]

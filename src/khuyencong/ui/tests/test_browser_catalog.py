@@ -18,6 +18,7 @@ def login(kc, role: Role = Role.PROVINCE_OFFICER) -> None:
 
 def test_catalog_home(kc, kc_world):
     login(kc)
+    kc.page.click("[data-testid=nav-reference]")  # the reference data sit in one menu
     kc.page.locator("nav.kc-navbar").get_by_role("link", name="Danh mục", exact=True).click()
     kc.page.wait_for_load_state("load")
     assert kc.path() == reverse("catalog:home")
