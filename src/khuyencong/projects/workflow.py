@@ -64,16 +64,19 @@ def may(user: Any, who: Who, project: Project) -> tuple[bool, str]:
 
 
 def _has_implementer(p: Project) -> str | None:
+    """a point project names who implements it"""
     if p.kind == ProjectKind.POINT and not p.implementer_label:
         return str(_("Name who implements the project."))
     return None
 
 
 def _has_contract(p: Project) -> str | None:
+    """a signed contract is recorded"""
     return None if p.contracts.exists() else str(_("Record the signed contract first."))
 
 
 def _deliverables_achieved(p: Project) -> str | None:
+    """the project has deliverables and every one has its achieved value"""
     deliverables = list(p.deliverables.all())
     if not deliverables:
         return str(_("Add the project's deliverables and their achieved values before acceptance."))
@@ -84,6 +87,7 @@ def _deliverables_achieved(p: Project) -> str | None:
 
 
 def _ledger_balanced(p: Project) -> str | None:
+    """what is committed equals what is disbursed (the unpaid commitment was released at liquidation)"""
     from khuyencong.finance.selectors import project_balance
 
     balance = project_balance(p)
@@ -300,3 +304,40 @@ AUDIT_LABELS = {
     "finance.entry": _("ledger entry"),
     "finance.reversal": _("reversing entry"),
 }
+
+
+def lifecycle_markdown() -> str:
+    """The lifecycle table as a Markdown document (in English, for developers and integrators)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        states = dict(ProjectState.choices)
+        lines = [
+            "# Project lifecycle",
+            "",
+            "Generated from `khuyencong/projects/workflow.py` by `khuyencong lifecycle_doc`; the project page,",
+            "the API (`GET /api/v1/projects/lifecycle`, `POST /api/v1/projects/{id}/actions/{action}`) and",
+            "this document read the same table. Every action checks the version it was offered on, the",
+            "state, who acts and the conditions below, runs in one transaction and is written to the audit",
+            "trail (who, when, state before and after, reason).",
+            "",
+            "| action | from | to | who | asks for | conditions and effects | service |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for t in TRANSITIONS:
+            conditions = [str(t.effects)]
+            asks = "; ".join(f"{f.name}{'' if f.required else ' (optional)'}" for f in t.fields) or "—"
+            lines.append(
+                f"| `{t.action}` {t.label} | {', '.join(str(states[s]) for s in t.sources)} | "
+                f"{states[t.target]} | {WHO_LABELS[t.who]} | {asks} | {' '.join(conditions)} | `{t.service}` |"
+            )
+        lines += [
+            "",
+            "Preconditions checked before the action (besides state and role):",
+            "",
+        ]
+        for t in TRANSITIONS:
+            for check in t.preconditions:
+                doc = (check.__doc__ or check.__name__).strip()
+                lines.append(f"- `{t.action}`: `{check.__name__}` — {doc}")
+        return "\n".join(lines) + "\n"
