@@ -315,9 +315,9 @@ def lifecycle_markdown() -> str:
         lines = [
             "# Project lifecycle",
             "",
-            "Generated from `khuyencong/projects/workflow.py` by `khuyencong lifecycle_doc`; the project page,",
-            "the API (`GET /api/v1/projects/lifecycle`, `POST /api/v1/projects/{id}/actions/{action}`) and",
-            "this document read the same table. Every action checks the version it was offered on, the",
+            "Generated from `khuyencong/projects/workflow.py` by `khuyencong lifecycle_doc`; the project",
+            "page, the API (`GET /api/v1/projects/lifecycle`, `POST /api/v1/projects/{id}/actions/{action}`)",
+            "and this document read the same table. Every action checks the version it was offered on, the",
             "state, who acts and the conditions below, runs in one transaction and is written to the audit",
             "trail (who, when, state before and after, reason).",
             "",
@@ -327,9 +327,10 @@ def lifecycle_markdown() -> str:
         for t in TRANSITIONS:
             conditions = [str(t.effects)]
             asks = "; ".join(f"{f.name}{'' if f.required else ' (optional)'}" for f in t.fields) or "—"
+            sources = ", ".join(str(states[s]) for s in t.sources)
             lines.append(
-                f"| `{t.action}` {t.label} | {', '.join(str(states[s]) for s in t.sources)} | "
-                f"{states[t.target]} | {WHO_LABELS[t.who]} | {asks} | {' '.join(conditions)} | `{t.service}` |"
+                f"| `{t.action}` {t.label} | {sources} | {states[t.target]} | {WHO_LABELS[t.who]} | {asks} | "
+                f"{' '.join(conditions)} | `{t.service}` |"
             )
         lines += [
             "",
