@@ -20,7 +20,7 @@ from khuyencong.core import errors
 from khuyencong.geo.models import AdministrativeUnit
 
 from . import services
-from .choices import PRIORITY_FLAGS
+from .choices import EDITABLE_FLAGS
 from .models import Establishment, Industry
 from .selectors import establishment_search, establishments_visible
 
@@ -141,7 +141,6 @@ class EstablishmentPatch(Schema):
     fifty_plus_workers: bool | None = None
     local_inputs: bool | None = None
     supporting_industry: bool | None = None
-    typical_product: bool | None = None
 
 
 class RuleOut(Schema):
@@ -184,7 +183,8 @@ def _service_data(values: dict[str, Any]) -> dict[str, Any]:
             problems["email"] = _("Enter a valid e-mail address.")
     elif "email" in data:
         data["email"] = ""
-    for flag, _label in PRIORITY_FLAGS:
+    data.pop("typical_product", None)  # kept from the certificates (events), never typed
+    for flag, _label in EDITABLE_FLAGS:
         if flag in data and data[flag] is None:
             data[flag] = False
     if problems:

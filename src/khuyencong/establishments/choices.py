@@ -24,3 +24,8 @@ PRIORITY_FLAGS = [
     ("supporting_industry", _("supporting industry")),
     ("typical_product", _("certified typical rural-industry product")),
 ]
+
+# Flags the system keeps itself: the typical-product flag follows the certificates recorded by the
+# events app (events.services.establishment_priority_refresh), so no form or API writes it.
+DERIVED_FLAGS = ("typical_product",)
+EDITABLE_FLAGS = [(flag, label) for flag, label in PRIORITY_FLAGS if flag not in DERIVED_FLAGS]

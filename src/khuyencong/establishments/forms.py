@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from khuyencong.core.forms import KcForm
 from khuyencong.geo.models import AdministrativeUnit
 
-from .choices import PRIORITY_FLAGS, LegalForm
+from .choices import EDITABLE_FLAGS, LegalForm
 from .identity import normalize_tax_code, tax_code_error
 from .models import Establishment, Industry
 from .selectors import communes_for_establishments
@@ -104,7 +104,7 @@ class EstablishmentForm(KcForm):
             kwargs["initial"] = {**initial, **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
         self.instance = instance
-        for flag, label in PRIORITY_FLAGS:
+        for flag, label in EDITABLE_FLAGS:
             self.fields[flag] = forms.BooleanField(label=capfirst(label), required=False)
         cast(forms.ChoiceField, self.fields["legal_form"]).choices = legal_form_choices(
             _("Choose a legal form…")
@@ -127,7 +127,7 @@ class EstablishmentForm(KcForm):
 
     @property
     def flag_fields(self) -> list[forms.BoundField]:
-        return [self[flag] for flag, _label in PRIORITY_FLAGS]
+        return [self[flag] for flag, _label in EDITABLE_FLAGS]
 
     def add_tax_code_hint(self) -> None:
         """When the form has other errors, check the tax code too, so that every mistake shows at once."""

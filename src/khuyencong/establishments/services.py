@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.accounts.jurisdiction import Action, allows, restrict
@@ -25,7 +25,7 @@ from khuyencong.core.reference import LoadReport
 from khuyencong.geo.choices import Level, UnitType
 from khuyencong.geo.models import AdministrativeUnit
 
-from .choices import PRIORITY_FLAGS, LegalForm
+from .choices import EDITABLE_FLAGS, LegalForm
 from .identity import comparable_name, normalize_tax_code, tax_code_error
 from .models import EligibilityRule, Establishment, Industry
 
@@ -45,7 +45,7 @@ EDITABLE_FIELDS = [
     "representative",
     "phone",
     "email",
-    *[flag for flag, _label in PRIORITY_FLAGS],
+    *[flag for flag, _label in EDITABLE_FLAGS],
 ]
 
 
@@ -313,9 +313,20 @@ def establishment_merge(
             if model is Establishment:
                 count = Establishment.objects.filter(merged_into=duplicate).update(merged_into=keep)
             else:
-                count = model._default_manager.filter(**{relation.field.name: duplicate}).update(
-                    **{relation.field.name: keep}
-                )
+                try:
+                    with transaction.atomic():  # a savepoint: a clash must not break the transaction
+                        count = model._default_manager.filter(**{relation.field.name: duplicate}).update(
+                            **{relation.field.name: keep}
+                        )
+                except IntegrityError as exc:
+                    raise ValidationFailed(
+                        _(
+                            "Both records appear in the same %(what)s (e.g. the same fair, selection or "
+                            "group project). Remove one of the two rows before merging."
+                        )
+                        % {"what": model._meta.verbose_name},
+                        code="merge_conflict",
+                    ) from exc
             if count:
                 moved[model._meta.label] = count
     duplicate.merged_into = keep

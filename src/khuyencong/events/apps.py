@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class EventsConfig(AppConfig):
     name = "khuyencong.events"
     verbose_name = _("Events and outputs")
+
+    def seed_demo(self, *, report):
+        from .demo import demo_seed
+
+        demo_seed(report=report)

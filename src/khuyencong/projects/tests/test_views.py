@@ -93,7 +93,7 @@ def test_wrong_action_shows_the_reason_and_changes_nothing(officer, world):
     project.refresh_from_db()
     assert project.state == ProjectState.REGISTERED
     followed = officer.get(reverse("projects:detail", args=[project.pk]))
-    assert any("not possible" in m or "không" in m for m in _messages(followed))
+    assert any("not possible" in m or "không" in m.lower() for m in _messages(followed))
 
 
 def test_walk_from_draft_to_settled_through_the_pages(client, world):
@@ -193,3 +193,28 @@ def test_home_shows_execution_and_overdue(officer, world):
     page = officer.get(reverse("ui:home"))
     assert page.context["overdue_count"] >= 1
     assert accepted.code in page.content.decode()
+
+
+def test_merging_two_participants_of_the_same_group_project_is_refused_and_changes_nothing(world):
+    from khuyencong.core.errors import ValidationFailed
+    from khuyencong.establishments.services import establishment_merge
+    from khuyencong.projects.services import participant_add
+    from khuyencong.testing.projects import establishment
+
+    admin = world.user(Role.SYSTEM_ADMIN)
+    project = make_project(world, kind="group", support=300_000_000)
+    a, b = establishment(world), establishment(world)
+    for est in (a, b):
+        participant_add(
+            actor=admin,
+            project=project,
+            establishment=est,
+            support_amount=50_000_000,
+            eligible_cost=100_000_000,
+        )
+    with pytest.raises(ValidationFailed) as refused:
+        establishment_merge(actor=admin, keep=a, duplicate=b, reason="trùng")
+    assert refused.value.code == "merge_conflict"
+    b.refresh_from_db()
+    assert b.merged_into_id is None
+    assert project.participants.filter(establishment=b).exists()

@@ -46,7 +46,7 @@ def _fill_form(kc, world, name):
     page.fill("#id_workers", "25")
     page.fill("#id_founded_year", "2008")
     page.check("#id_women_owned")
-    page.check("#id_typical_product")
+    page.check("#id_exporter")
 
 
 def test_province_officer_finds_registers_and_is_refused_a_duplicate_tax_code(kc, kc_world):

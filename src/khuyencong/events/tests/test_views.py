@@ -1,0 +1,186 @@
+"""The event pages driven as an officer would, checking what they change and what they show."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from khuyencong.accounts.choices import Role
+from khuyencong.events.models import ArtisanTitle, Fair, FairParticipation, SelectionEntry, Training
+from khuyencong.events.tests import builders as b
+
+
+@pytest.fixture
+def officer(client, world):
+    client.force_login(world.user(Role.PROVINCE_OFFICER))
+    return client
+
+
+def _messages(response):
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+def test_officer_records_a_fair_and_the_booths_taken(officer, world):
+    response = officer.post(
+        reverse("events:fair_create"),
+        {
+            "name": "Hội chợ Công Thương Khánh Hòa 2025",
+            "level": "province",
+            "place": "Quảng trường 2/4, Nha Trang",
+            "location": world.khanh_hoa.pk,
+            "organiser": world.agency("ttkc-56").pk,
+            "start_date": "08/10/2025",
+            "end_date": "13/10/2025",
+            "booths_total": "200",
+        },
+    )
+    fair = Fair.objects.get()
+    assert response["Location"] == reverse("events:fair_detail", args=[fair.pk])
+    assert fair.start_date == dt.date(2025, 10, 8)
+    est = b.establishment(world, world.phan_rang, name="Cơ sở bánh tráng Tư Hương")
+    response = officer.post(
+        reverse("events:participation_add", args=[fair.pk]),
+        {"establishment": est.pk, "booths": "2", "support_amount": "19,2 triệu"},
+    )
+    assert response.status_code == 302
+    assert FairParticipation.objects.get().support_amount == 19_200_000
+    page = officer.get(reverse("events:fair_detail", args=[fair.pk])).content.decode()
+    assert "Cơ sở bánh tráng Tư Hương" in page
+    assert "19.200.000 đ" in page
+    assert "08/10/2025" in page
+
+    again = officer.post(
+        reverse("events:participation_add", args=[fair.pk]), {"establishment": est.pk, "booths": "1"}
+    )
+    assert again.status_code == 400
+    assert "establishment" in again.context["form"].errors
+    assert FairParticipation.objects.count() == 1
+
+    part = FairParticipation.objects.get()
+    officer.post(reverse("events:participation_remove", args=[fair.pk, part.pk]))
+    assert not FairParticipation.objects.exists()
+
+
+def test_a_refused_fair_keeps_what_was_typed(officer, world):
+    response = officer.post(
+        reverse("events:fair_create"),
+        {
+            "name": "Hội chợ",
+            "level": "province",
+            "place": "Hà Nội",
+            "location": world.khanh_hoa.pk,
+            "organiser": world.agency("ttkc-56").pk,
+            "start_date": "13/10/2025",
+            "end_date": "08/10/2025",
+            "booths_total": "10",
+        },
+    )
+    assert response.status_code == 400
+    assert "end_date" in response.context["form"].errors
+    assert 'value="Hà Nội"' in response.content.decode()
+    assert not Fair.objects.exists()
+
+
+def test_scoring_and_certifying_from_the_selection_page(officer, world):
+    entry = b.entry(world, establishment=b.establishment(world, world.phan_rang_predecessor))
+    selection = entry.selection
+    args = [selection.pk, entry.pk]
+    page = officer.get(reverse("events:selection_detail", args=[selection.pk])).content.decode()
+    assert f'data-testid="score-form-{entry.pk}"' in page
+    officer.post(reverse("events:entry_score", args=args), {"juror": "Ông A", "score": "82,5"})
+    officer.post(reverse("events:entry_score", args=args), {"juror": "Bà B", "score": "90"})
+    entry.refresh_from_db()
+    assert str(entry.total_score) == "86.25"
+    response = officer.post(
+        reverse("events:entry_certify", args=args), {"certificate_number": "", "valid_from": "x"}
+    )
+    assert any(
+        "Certificate number" in m or "Số giấy chứng nhận" in m
+        for m in _messages(officer.get(response["Location"]))
+    )
+    entry.refresh_from_db()
+    assert entry.result == "pending"
+    officer.post(
+        reverse("events:entry_certify", args=args),
+        {"certificate_number": "3/GCN", "valid_from": "14/11/2025"},
+    )
+    entry.refresh_from_db()
+    assert entry.result == "certified"
+    assert entry.certificate_valid_to == dt.date(2028, 11, 13)
+    entry.establishment.refresh_from_db()
+    assert entry.establishment.typical_product
+    page = officer.get(reverse("events:selection_detail", args=[selection.pk])).content.decode()
+    assert "3/GCN" in page
+    assert "13/11/2028" in page
+    assert f'data-testid="score-form-{entry.pk}"' not in page
+
+
+def test_read_only_roles_see_no_forms_and_are_refused(client, world):
+    entry = b.entry(world, establishment=b.establishment(world, world.phan_rang_predecessor), scores=(90,))
+    client.force_login(world.user(Role.AUDITOR))
+    page = client.get(reverse("events:selection_detail", args=[entry.selection_id])).content.decode()
+    assert "score-form" not in page
+    response = client.post(
+        reverse("events:entry_certify", args=[entry.selection_id, entry.pk]),
+        {"certificate_number": "1", "valid_from": "01/01/2025"},
+    )
+    assert response.status_code == 403
+    assert SelectionEntry.objects.get().result == "pending"
+
+
+def test_titles_trainings_and_the_overview(officer, world):
+    response = officer.post(
+        reverse("events:title_create"),
+        {
+            "person_name": "Đàng Thị Phan",
+            "kind": "artisan",
+            "level": "national",
+            "craft": "gốm Bàu Trúc",
+            "year": "2025",
+            "decision_number": "1258/QĐ-BCT",
+            "decision_date": "02/09/2025",
+            "unit": world.phan_rang.pk,
+        },
+    )
+    assert response.status_code == 302
+    assert ArtisanTitle.objects.get().decision_date == dt.date(2025, 9, 2)
+    assert "Đàng Thị Phan" in officer.get(reverse("events:title_list")).content.decode()
+
+    response = officer.post(
+        reverse("events:training_create"),
+        {
+            "kind": "workshop",
+            "title": "Hội thảo chuyển đổi số",
+            "start_date": "06/11/2025",
+            "end_date": "06/11/2025",
+            "location": world.khanh_hoa.pk,
+            "organiser": world.agency("ttkc-56").pk,
+            "participants_count": "120",
+        },
+    )
+    training = Training.objects.get()
+    assert response["Location"] == reverse("events:training_detail", args=[training.pk])
+    officer.post(reverse("events:trainee_add", args=[training.pk]), {"name": "Nguyễn Văn Tâm"})
+    training.refresh_from_db()
+    assert training.participants_count == 1
+
+    b.participation(world, booths=3)
+    home = officer.get(reverse("events:home") + "?year=2025")
+    counts = dict(home.context["tiles"])
+    by_code = {indicator.code: n for indicator, n in counts.items()}
+    assert by_code["gian-hang"] == 3
+    assert by_code["nghe-nhan"] == 1
+    assert by_code["dai-bieu"] == 1
+    assert "Hội thảo chuyển đổi số" in home.content.decode()
+
+
+def test_lists_filter_by_year_and_text(officer, world):
+    old = b.fair(
+        world, name="Hội chợ Xuân 2024", start_date=dt.date(2024, 1, 20), end_date=dt.date(2024, 1, 25)
+    )
+    new = b.fair(world, name="Hội chợ Công Thương 2025")
+    page = officer.get(reverse("events:fair_list") + "?year=2024").content.decode()
+    assert reverse("events:fair_detail", args=[old.pk]) in page
+    assert reverse("events:fair_detail", args=[new.pk]) not in page
+    page = officer.get(reverse("events:fair_list") + "?q=công+thương").content.decode()
+    assert reverse("events:fair_detail", args=[new.pk]) in page
