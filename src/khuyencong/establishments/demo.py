@@ -133,7 +133,6 @@ def demo_seed(*, report: LoadReport) -> None:
                 exporter=rng.random() < 0.15,
                 fifty_plus_workers=workers >= 50,
                 local_inputs=rng.random() < 0.6,
-                typical_product=rng.random() < 0.2,
                 difficult_area=rng.random() < 0.2,
             )
             report.created["establishments"] += 1

@@ -245,7 +245,7 @@ class Participant(models.Model):
 
     class Meta:
         verbose_name = _("participant")
-        verbose_name_plural = _("participants")
+        verbose_name_plural = _("participating establishments")
         ordering = ["project", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["project", "establishment"], name="projects_participant_unique"),

@@ -143,7 +143,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'participant',
-                'verbose_name_plural': 'participants',
+                'verbose_name_plural': 'participating establishments',
                 'ordering': ['project', 'pk'],
             },
         ),
