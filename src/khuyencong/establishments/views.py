@@ -189,8 +189,19 @@ def _detail_context(request: HttpRequest, establishment: Establishment, **extra:
     # Projects and the ledger sit above the registry: the profile reads them through their selector.
     from khuyencong.finance.selectors import establishment_support, machinery_repeats
 
+    from khuyencong.events.selectors import entries_visible, participations_visible, titles_visible
+
     support = establishment_support(user, establishment)
     return {
+        "fair_participations": participations_visible(user)
+        .filter(establishment=establishment)
+        .select_related("fair", "project")
+        .order_by("-fair__start_date"),
+        "selection_entries": entries_visible(user)
+        .filter(establishment=establishment)
+        .select_related("selection")
+        .order_by("-selection__year"),
+        "titles": titles_visible(user).filter(establishment=establishment).order_by("-year"),
         "support": support,
         "support_total": sum(row.support for row in support if row.project.state != "stopped"),
         "machinery_repeats": machinery_repeats(support),

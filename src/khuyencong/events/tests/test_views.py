@@ -184,3 +184,15 @@ def test_lists_filter_by_year_and_text(officer, world):
     assert reverse("events:fair_detail", args=[new.pk]) not in page
     page = officer.get(reverse("events:fair_list") + "?q=công+thương").content.decode()
     assert reverse("events:fair_detail", args=[new.pk]) in page
+
+
+def test_establishment_profile_lists_its_fairs_and_selection_entries(client, world):
+    from khuyencong.accounts.choices import Role as R
+    from khuyencong.events.tests import builders
+
+    entered = builders.entry(world)
+    taken = builders.participation(world, establishment=entered.establishment)
+    client.force_login(world.user(R.PROVINCE_OFFICER))
+    body = client.get(reverse("establishments:detail", args=[taken.establishment_id])).content.decode()
+    assert taken.fair.name in body
+    assert entered.product_name in body
