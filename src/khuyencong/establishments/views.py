@@ -186,10 +186,9 @@ def _detail_context(request: HttpRequest, establishment: Establishment, **extra:
     today = timezone.localdate()
     can_change = allows(user, Action.CHANGE) and establishment.is_active
     merged_into = establishment.merged_into
-    # Projects and the ledger sit above the registry: the profile reads them through their selector.
-    from khuyencong.finance.selectors import establishment_support, machinery_repeats
-
+    # Projects, the ledger and events sit above the registry: the profile reads them through selectors.
     from khuyencong.events.selectors import entries_visible, participations_visible, titles_visible
+    from khuyencong.finance.selectors import establishment_support, machinery_repeats
 
     support = establishment_support(user, establishment)
     return {
