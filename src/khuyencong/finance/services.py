@@ -18,17 +18,17 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.catalog.models import Activity
 from khuyencong.core.audit import audit_record
-from khuyencong.core.errors import DomainError, ValidationFailed
+from khuyencong.core.errors import DomainError, StaleWrite, ValidationFailed
 from khuyencong.core.formatting import format_date, format_vnd
 from khuyencong.core.money import whole_dong
 from khuyencong.core.reference import LoadReport
-from khuyencong.projects.choices import ProjectState, StopDestination
+from khuyencong.projects.choices import COMMITTED_STATES, ProjectState, StopDestination
 from khuyencong.projects.models import Document, Project
 from khuyencong.projects.services import (
     WrongState,
@@ -69,7 +69,7 @@ def advance_rules_load(*, report: LoadReport | None = None) -> LoadReport:
 
 def advance_share(activity: Activity, on: dt.date) -> tuple[Decimal, AdvanceRule | None]:
     """The largest advance, as a share of a contract, for `activity` on `on` (1 when no rule applies)."""
-    rules = AdvanceRule.objects.valid_on(on)
+    rules = AdvanceRule.objects.valid_on(on).order_by(F("valid_from").desc(nulls_last=True), "-pk")
     rule = rules.filter(activity=activity).first() or rules.filter(activity__isnull=True).first()
     return (rule.max_share if rule else Decimal(1)), rule
 
@@ -152,6 +152,8 @@ def contract_sign(
     """Record a signed contract and commit its value in the ledger. On an approved project this is
     the lifecycle action "contract"; later (contracted or in progress) it adds a further contract."""
     project = project_for_change(actor, project)
+    if version is not None and project.version != version:  # also when adding a further contract
+        raise StaleWrite()
     if project.state not in (ProjectState.APPROVED, ProjectState.CONTRACTED, ProjectState.IN_PROGRESS):
         raise WrongState(
             _("A contract is signed once the project is approved; the project is %(state)s.")
@@ -282,12 +284,14 @@ def entry_record(
         )
     balance = contract_balance(contract)
     if kind in DISBURSING:
-        if balance.disbursed + amount > contract.value:
+        # What is still committed: the contract's value until liquidation or a stop releases the rest.
+        ceiling = min(contract.value, balance.committed)
+        if balance.disbursed + amount > ceiling:
             raise LedgerRefused(
                 _("This exceeds the contract: %(left)s left to disburse of %(value)s.")
                 % {
-                    "left": format_vnd(contract.value - balance.disbursed),
-                    "value": format_vnd(contract.value),
+                    "left": format_vnd(max(ceiling - balance.disbursed, 0)),
+                    "value": format_vnd(ceiling),
                 },
                 code="above_contract_balance",
                 field="amount",
@@ -367,10 +371,19 @@ def entry_reverse(
         )
     if entry.kind == EntryKind.RECOVERY and entry.contract is not None:
         balance = contract_balance(entry.contract)
-        if balance.disbursed + amount > entry.contract.value:
+        if balance.disbursed + amount > min(entry.contract.value, balance.committed):
             raise LedgerRefused(
                 _("Reversing this recovery would disburse more than the contract."),
                 code="above_contract_balance",
+            )
+    if entry.kind == EntryKind.COMMITMENT and entry.contract is not None:
+        balance = contract_balance(entry.contract)
+        if balance.committed - amount < balance.disbursed:
+            raise LedgerRefused(
+                _("The commitment cannot fall below what is disbursed on the contract (%(disbursed)s).")
+                % {"disbursed": format_vnd(balance.disbursed)},
+                code="below_disbursed",
+                field="amount",
             )
     if (
         entry.kind in DISBURSING
@@ -490,8 +503,18 @@ def project_stop(
         why = (params.get("reason") or "").strip()
         if not why:
             raise ValidationFailed(_("Say why the project stops."), code="reason_required", field="reason")
+        last = LedgerEntry.objects.filter(project=project).order_by("-value_date").first()
+        if last is not None and on < last.value_date:  # the release may not come before the money moved
+            raise ValidationFailed(
+                _("The stop cannot be dated before the last ledger entry (%(date)s).")
+                % {"date": format_date(last.value_date)},
+                code="invalid_date",
+                field="on",
+            )
         balance = project_balance(project)
-        released["amount"] = max(project.support_amount - balance.disbursed, 0)
+        # Only an approved project holds money of the line; a proposal has none to give back or on.
+        committed = project.state in COMMITTED_STATES
+        released["amount"] = max(project.support_amount - balance.disbursed, 0) if committed else 0
         _release_commitments(actor, project, on, why)
         project.stopped_on, project.stop_reason = on, why
         project.stop_destination = destination

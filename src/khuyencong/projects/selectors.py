@@ -1,5 +1,6 @@
 """Reads of projects: the visible list, deadlines and what is overdue."""
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -47,9 +48,12 @@ def liquidation_due(project: Project) -> dt.date | None:
 
 
 def progress_due(on: dt.date) -> dt.date | None:
-    """This month's progress report is due on the rule's day of the month."""
+    """This month's progress report is due on the rule's day of the month (its last day when the month
+    is shorter)."""
     rule = deadline_rule(DeadlineKind.PROGRESS, on)
-    return on.replace(day=rule.day) if rule and rule.day else None
+    if not rule or not rule.day:
+        return None
+    return on.replace(day=min(rule.day, calendar.monthrange(on.year, on.month)[1]))
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,7 @@ class Overdue:
     project: Project
     kind: str  # DeadlineKind
     due: dt.date
+    on: dt.date | None = None  # the day it was found overdue on (None: today)
 
     @property
     def label(self) -> str:
@@ -64,7 +69,7 @@ class Overdue:
 
     @property
     def days_late(self) -> int:
-        return (timezone.localdate() - self.due).days
+        return ((self.on or timezone.localdate()) - self.due).days
 
 
 def overdue_items(
@@ -80,19 +85,19 @@ def overdue_items(
     for project in qs.filter(state__in=[ProjectState.ACCEPTED, ProjectState.LIQUIDATED]):
         due = settlement_due(project)
         if due and due < on:
-            items.append(Overdue(project, DeadlineKind.SETTLEMENT, due))
+            items.append(Overdue(project, DeadlineKind.SETTLEMENT, due, on))
     for project in qs.filter(
         state__in=[ProjectState.CONTRACTED, ProjectState.IN_PROGRESS, ProjectState.ACCEPTED], year__lt=on.year
     ):
         due = liquidation_due(project)
         if due and due < on:
-            items.append(Overdue(project, DeadlineKind.LIQUIDATION, due))
+            items.append(Overdue(project, DeadlineKind.LIQUIDATION, due, on))
     due = progress_due(on)
     if due and due < on:
         month = on.replace(day=1)
         reported = ProgressReport.objects.filter(project=OuterRef("pk"), month=month)
         for project in qs.filter(state=ProjectState.IN_PROGRESS).exclude(Exists(reported)):
-            items.append(Overdue(project, DeadlineKind.PROGRESS, due))
+            items.append(Overdue(project, DeadlineKind.PROGRESS, due, on))
     items.sort(key=lambda o: (o.due, o.project.code))
     return items
 

@@ -192,6 +192,11 @@ def line_room(line: PlanLine, on: dt.date, *, exclude: Project | None = None) ->
 
 
 def require_line_room(line: PlanLine, on: dt.date, amount: int, *, exclude: Project | None = None) -> None:
+    """`amount` fits on the line on `on` and on every later date a decision already on the line takes
+    effect: a decision dated before others may not take the room they were approved against.
+    Locks the line first, so two projects approved on it at the same moment are counted one after
+    the other (the callers lock their project row before, never after, the line)."""
+    PlanLine.objects.select_for_update().filter(pk=line.pk).values_list("pk", flat=True).first()
     room = line_room(line, on, exclude=exclude)
     if room is None:
         raise LineRoomExceeded(
@@ -202,6 +207,13 @@ def require_line_room(line: PlanLine, on: dt.date, amount: int, *, exclude: Proj
             % {"date": format_date(on)},
             code="line_not_in_force",
         )
+    later = Project.objects.filter(plan_line=line, decision_date__gt=on)
+    if exclude is not None:
+        later = later.exclude(pk=exclude.pk)
+    for day in sorted({d for d in later.values_list("decision_date", flat=True) if d is not None}):
+        room_then = line_room(line, day, exclude=exclude)
+        if room_then is not None and room_then < room:
+            room, on = room_then, day
     if amount > room:
         raise LineRoomExceeded(
             _("The plan line has %(room)s left on %(date)s; this needs %(amount)s.")
@@ -962,7 +974,7 @@ def _decode(changes: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, value in changes.items():
         if name in FK_FIELDS and value is not None:
-            out[name] = FK_FIELDS[name].objects.filter(pk=value).first()
+            out[name] = FK_FIELDS[name]._default_manager.filter(pk=value).first()
         elif name.endswith("_date") and isinstance(value, str):
             out[name] = dt.date.fromisoformat(value)
         else:
@@ -1017,6 +1029,14 @@ def _validate_adjustment(actor: Any, project: Project, kind: str, changes: dict[
                 _("The support cannot go below what is contracted or disbursed (%(floor)s).")
                 % {"floor": format_vnd(floor)},
                 code="below_committed",
+                field="support_amount",
+            )
+        shared = project.participants.aggregate(s=Sum("support_amount"))["s"] or 0
+        if result.get("support_amount", project.support_amount) < shared:
+            raise ValidationFailed(
+                _("The support cannot go below what the participants receive (%(shared)s).")
+                % {"shared": format_vnd(shared)},
+                code="below_participants",
                 field="support_amount",
             )
     if all(_encode(result[n]) == _encode(getattr(project, n)) for n in result):

@@ -1,0 +1,174 @@
+"""Dossier documents: the type is judged by the content, not the name; the size is limited; files land
+under MEDIA_ROOT, named by their hash; refusals store nothing."""
+
+import hashlib
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from khuyencong.accounts.choices import Role
+from khuyencong.core.audit import audit_for
+from khuyencong.core.errors import DomainError
+from khuyencong.projects.choices import ProjectState
+from khuyencong.projects.models import Document, DocumentForm
+from khuyencong.projects.services import document_upload
+from khuyencong.testing.projects import make_project
+
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00" + b"\x00" * 16
+)
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 16
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 48
+ELF = b"\x7fELF\x02\x01\x01" + b"\x00" * 57
+
+
+def _zip(*names: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        for name in names:
+            archive.writestr(name, "<x/>")
+    return buffer.getvalue()
+
+
+def _plain_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a.txt", "x")
+    return buffer.getvalue()
+
+
+ZIP = _plain_zip()
+DOCX = _zip("word/document.xml")
+XLSX = _zip("xl/workbook.xml")
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.KHUYENCONG_UPLOAD_MAX_BYTES = 4096
+    return tmp_path
+
+
+@pytest.fixture
+def officer(world):
+    return world.user(Role.PROVINCE_OFFICER)
+
+
+@pytest.fixture
+def project(world):
+    return make_project(world, state=ProjectState.APPROVED)
+
+
+@pytest.fixture
+def form(db):
+    return DocumentForm.objects.get(code="bien-ban-nghiem-thu")
+
+
+def _files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+def _upload(officer, project, form, name, content):
+    return document_upload(actor=officer, project=project, form=form, name=name, content=content)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "mime", "extension"),
+    [
+        ("bien-ban.pdf", PDF, "application/pdf", ".pdf"),
+        ("anh.jpg", JPEG, "image/jpeg", ".jpg"),
+        ("anh.png", PNG, "image/png", ".png"),
+        (
+            "du-toan.docx",
+            DOCX,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ".docx",
+        ),
+        ("bang-ke.xlsx", XLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
+        ("bien-ban.pdf", PNG, "image/png", ".png"),  # a picture named .pdf is a picture
+        ("scan", PDF, "application/pdf", ".pdf"),  # no extension at all
+    ],
+)
+def test_allowed_types_are_stored_under_media_root(
+    media, officer, project, form, name, content, mime, extension
+):
+    document = _upload(officer, project, form, name, content)
+    document.refresh_from_db()
+    digest = hashlib.sha256(content).hexdigest()
+    assert (document.content_type, document.extension, document.size, document.sha256) == (
+        mime,
+        extension,
+        len(content),
+        digest,
+    )
+    assert document.original_name == name
+    stored = Path(document.file.path)
+    assert stored.is_relative_to(media)
+    assert stored.name == f"{digest}{extension}"
+    assert document.file.name.startswith("projects/")
+    assert stored.read_bytes() == content
+    assert _files(media) == [stored]
+    entry = audit_for(project).get(action="project.document_upload")
+    assert (entry.actor, entry.after["sha256"], entry.after["size"], entry.after["form"]) == (
+        officer,
+        digest,
+        len(content),
+        "bien-ban-nghiem-thu",
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("hop-dong.pdf", EXE),  # an executable named .pdf
+        ("setup.exe", EXE),
+        ("chay.pdf", ELF),
+        ("ghi-chu.txt", "Biên bản nghiệm thu\n".encode()),
+        ("ghi-chu.pdf", "Biên bản nghiệm thu\n".encode()),
+        ("trang.html", b"<html><script>alert(1)</script></html>"),
+        ("goi.docx", ZIP),  # an archive named like a Word file
+    ],
+)
+def test_other_types_are_refused(media, officer, project, form, name, content):
+    with pytest.raises(DomainError) as info:
+        _upload(officer, project, form, name, content)
+    assert (info.value.code, info.value.details["field"]) == ("file_type_not_allowed", "file")
+    assert not Document.objects.exists()
+    assert not audit_for(project).filter(action="project.document_upload").exists()
+    assert _files(media) == []
+
+
+def test_size_limit(media, officer, project, form):
+    exact = PDF + b"%" * (4096 - len(PDF))
+    assert len(exact) == 4096
+    _upload(officer, project, form, "vua.pdf", exact)
+    with pytest.raises(DomainError) as info:
+        _upload(officer, project, form, "lon.pdf", exact + b"%")
+    assert info.value.code == "file_too_large"
+    with pytest.raises(DomainError) as info:
+        _upload(officer, project, form, "rong.pdf", b"")
+    assert info.value.code == "empty_file"
+    assert Document.objects.count() == 1
+    assert len(_files(media)) == 1
+
+
+def test_the_name_cannot_steer_where_the_file_goes(media, officer, project, form):
+    document = _upload(officer, project, form, "../../../etc/bien-ban.pdf", PDF)
+    assert document.original_name == "bien-ban.pdf"
+    assert Path(document.file.path).is_relative_to(media)
+
+
+def test_who_may_upload(world, media, project, form):
+    with pytest.raises(DomainError) as info:
+        _upload(world.user(Role.AUDITOR), project, form, "a.pdf", PDF)
+    assert info.value.code == "permission_denied"
+    foreign = make_project(world, "foreign", state=ProjectState.APPROVED)
+    with pytest.raises(DomainError) as info:
+        _upload(world.user(Role.PROVINCE_OFFICER), foreign, form, "a.pdf", PDF)
+    assert info.value.code == "not_found"
+    assert not Document.objects.exists()
+    assert _files(media) == []
