@@ -94,7 +94,7 @@ def project_statement(project: Project) -> list[StatementRow]:
     committed = disbursed = 0
     entries = (
         LedgerEntry.objects.filter(project=project)
-        .select_related("contract", "recorded_by", "reverses")
+        .select_related("project", "contract", "recorded_by", "reverses")
         .prefetch_related("reversals")
         .order_by("value_date", "pk")
     )

@@ -251,10 +251,11 @@ def _clean(actor: Any, line: PlanLine, data: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, str] = {}
     year = line.plan.year
     cleaned = dict(data)
-    if not (data.get("title") or "").strip():
+    title = data.get("title")
+    if not isinstance(title, str) or not title.strip():
         errors["title"] = str(_("Give the project a title."))
     else:
-        cleaned["title"] = data["title"].strip()
+        cleaned["title"] = title.strip()
     if data.get("kind") not in ProjectKind.values:
         errors["kind"] = str(_("Choose the kind of project."))
     if data.get("implementer_kind") not in ImplementerKind.values:
@@ -307,7 +308,8 @@ def _clean(actor: Any, line: PlanLine, data: dict[str, Any]) -> dict[str, Any]:
             errors["implementer_agency"] = str(_("Choose the implementing agency."))
         cleaned["implementer_establishment"], cleaned["implementer_name"] = None, ""
     elif kind == ImplementerKind.PROVIDER:
-        if not (data.get("implementer_name") or "").strip():
+        name = data.get("implementer_name")
+        if not isinstance(name, str) or not name.strip():
             errors["implementer_name"] = str(_("Name the service provider."))
         cleaned["implementer_establishment"], cleaned["implementer_agency"] = None, None
     if errors:
@@ -474,6 +476,15 @@ def _effect_approve(actor: Any, project: Project, params: dict[str, Any]) -> str
             field="decision_date",
         )
     require_line_room(project.plan_line, date, project.support_amount, exclude=project)
+    # A project is checked against the norms in force on its approval date (domain notes §4b): a norm
+    # that changed since the appraisal applies, unless the department already accepted going beyond.
+    violations = [v for r in appraisal_checks(project, date) for v in r["violations"]]
+    if violations and not project.appraisal_override:
+        raise NormExceeded(
+            _("The support exceeds the norms in force on the decision date %(date)s: %(list)s")
+            % {"date": format_date(date), "list": "; ".join(v["message"] for v in violations)},
+            violations=violations,
+        )
     project.decision_number, project.decision_date, project.approved_by = number, date, actor
     return ""
 
@@ -680,6 +691,22 @@ def participant_add(
             errors[name] = str(_("A whole number, 0 or more."))
     if errors:
         raise ValidationFailed(_("Some fields are not valid."), code="invalid_fields", errors=errors)
+    if project.state not in EDITABLE_STATES:
+        # Named after the appraisal: checked on its own against the norms of the approval (or today).
+        on = project.decision_date or project.appraised_on or timezone.localdate()
+        check = check_support(
+            activity=project.plan_line.activity,
+            eligible_cost=amounts["eligible_cost"],
+            requested_support=amounts["support_amount"],
+            on_date=on,
+            condition=project.norm_condition,
+        )
+        if not check.ok:
+            raise NormExceeded(
+                _("The support exceeds the norms in force on %(date)s: %(list)s")
+                % {"date": format_date(on), "list": "; ".join(str(v.message) for v in check.violations)},
+                field="support_amount",
+            )
     participant = Participant.objects.create(
         project=project,
         establishment=establishment,
@@ -911,6 +938,12 @@ def progress_report_submit(
     if project.state not in (ProjectState.CONTRACTED, ProjectState.IN_PROGRESS):
         raise WrongState(_("Progress is reported while the project is under way."))
     month = _require_date(month, "month").replace(day=1)
+    if month > timezone.localdate() or month < project.start_date.replace(day=1):
+        raise ValidationFailed(
+            _("Report on a month between the project's start and this month."),
+            code="invalid_month",
+            field="month",
+        )
     if isinstance(percent_done, bool) or not isinstance(percent_done, int) or not 0 <= percent_done <= 100:
         raise ValidationFailed(_("Between 0 and 100."), code="invalid_percent", field="percent_done")
     report, created = ProgressReport.objects.update_or_create(

@@ -105,7 +105,7 @@ class Field:
 
     name: str
     label: Any
-    kind: str = "text"  # text | date | money | choice | project
+    kind: str = "text"  # text | date | money | choice | project | document
     required: bool = True
 
 
@@ -194,6 +194,14 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.CONTRACTED,
         Who.OFFICER,
         (_has_contract,),
+        fields=(
+            Field("number", _("contract number")),
+            Field("signed_on", _("signed on"), "date"),
+            Field("party_a", _("party A (paying)")),
+            Field("party_b", _("party B (receiving)")),
+            Field("value", _("value (đồng)"), "money"),
+            Field("document", _("signed copy"), "document", required=False),
+        ),
         effects=_("Records the signed contract and commits its value in the ledger."),
         service="finance.services.contract_sign",
         form_fulfils=(_has_contract,),

@@ -30,7 +30,7 @@ class Door:
     url_name: str
     path: Callable[[World, Target, Any], str]
     kind: Literal["page", "api"] = "page"
-    method: Literal["get", "post", "patch", "delete"] = "get"
+    method: Literal["get", "post", "put", "patch", "delete"] = "get"
     roles: frozenset[Role] = ALL_ROLES
     scoped: bool = True  # False: reference data, the same for everyone signed in
     is_list: bool = False

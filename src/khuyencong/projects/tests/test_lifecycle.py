@@ -901,3 +901,58 @@ def test_participant_changes_stop_at_acceptance(world, officer):
             support_amount=1,
             eligible_cost=1,
         )
+
+
+def test_approval_checks_the_norms_in_force_on_the_decision_date(world):
+    """Appraised under a generous norm that ends before the decision: the approval is refused."""
+    import datetime as dt
+
+    from khuyencong.catalog.models import SupportNorm
+    from khuyencong.core.errors import DomainError
+    from khuyencong.projects.services import project_transition
+    from khuyencong.testing.projects import make_project as make
+
+    admin = world.user(Role.SYSTEM_ADMIN)
+    project = make(world, state="appraised", support=150_000_000, counterpart=250_000_000)
+    norm = SupportNorm.objects.get(code="may-moc-2014")
+    SupportNorm.objects.filter(pk=norm.pk).update(valid_to=dt.date(2025, 2, 5))
+    SupportNorm.objects.create(
+        code="may-moc-test",
+        activity=norm.activity,
+        max_share=norm.max_share,
+        cap=100_000_000,
+        cap_per=norm.cap_per,
+        legal_basis="kiểm thử",
+        valid_from=dt.date(2025, 2, 6),
+    )
+    with pytest.raises(DomainError) as refused:
+        project_transition(
+            actor=admin,
+            project=project,
+            action="approve",
+            decision_number="1/QĐ",
+            decision_date=dt.date(2025, 2, 10),
+        )
+    assert refused.value.code == "norm_exceeded"
+    project.refresh_from_db()
+    assert project.state == "appraised"
+
+
+def test_a_participant_named_after_approval_is_checked_against_the_norms(world):
+    from khuyencong.core.errors import DomainError
+    from khuyencong.projects.services import participant_add
+    from khuyencong.testing.projects import establishment
+    from khuyencong.testing.projects import make_project as make
+
+    admin = world.user(Role.SYSTEM_ADMIN)
+    project = make(world, state="approved", kind="group", support=200_000_000, counterpart=300_000_000)
+    with pytest.raises(DomainError) as refused:  # 60% of the eligible cost: the 2014 norm allows 50%
+        participant_add(
+            actor=admin,
+            project=project,
+            establishment=establishment(world),
+            support_amount=120_000_000,
+            eligible_cost=200_000_000,
+        )
+    assert refused.value.code == "norm_exceeded"
+    assert not project.participants.exists()

@@ -45,9 +45,9 @@ def test_door_for_role(client, world, d, role, target):
         expected = 403 if target == "own" or sees_foreign else 404
         assert response.status_code == expected, f"{url} as {role} ({target}): {response.status_code}"
         return
-    body = (
-        b"".join(response.streaming_content) if response.streaming else response.content
-    ).decode(errors="replace")
+    body = (b"".join(response.streaming_content) if response.streaming else response.content).decode(
+        errors="replace"
+    )
     if d.is_list:
         assert response.status_code == d.ok, f"{url} as {role} ({target}): {response.status_code}"
         if target == "own" and d.own_marker:
