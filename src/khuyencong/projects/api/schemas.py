@@ -9,7 +9,6 @@ from typing import Any
 from django.urls import reverse
 from ninja import Field, Schema
 
-from khuyencong.finance.models import Contract
 from khuyencong.finance.selectors import Balance, project_balance
 from khuyencong.plans.api import AgencyRef
 from khuyencong.plans.models import PlanLine
@@ -290,25 +289,9 @@ class ProjectDetailOut(ProjectOut):
 
 # --- the lifecycle's actions, described from workflow.TRANSITIONS ----------------------------------------
 
-_contract_field = Contract._meta.get_field
-# The contract action records the contract itself (finance.services.contract_sign): its form is the
-# contract's, which the lifecycle table does not spell out. Fields the table declares take precedence.
-SERVICE_FIELDS: dict[str, tuple[ActionField, ...]] = {
-    "contract": (
-        ActionField("number", _contract_field("number").verbose_name),
-        ActionField("signed_on", _contract_field("signed_on").verbose_name, "date"),
-        ActionField("party_a", _contract_field("party_a").verbose_name),
-        ActionField("party_b", _contract_field("party_b").verbose_name),
-        ActionField("value", _contract_field("value").verbose_name, "money"),
-        ActionField("document", _contract_field("document").verbose_name, "document", required=False),
-    )
-}
-
 
 def action_fields(transition: Transition) -> tuple[ActionField, ...]:
-    declared = {f.name for f in transition.fields}
-    extra = tuple(f for f in SERVICE_FIELDS.get(transition.action, ()) if f.name not in declared)
-    return transition.fields + extra
+    return transition.fields
 
 
 def field_out(f: ActionField) -> dict[str, Any]:
