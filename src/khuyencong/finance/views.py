@@ -1,7 +1,5 @@
 """Finance pages: the ledger list, the contract form and the entry forms posted from the project page."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.paginator import Paginator
 from django.db.models import Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,25 +7,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from khuyencong.accounts.jurisdiction import Action, get_in_scope
-from khuyencong.core.errors import DomainError, NotInJurisdiction, PermissionDenied
+from khuyencong.accounts.jurisdiction import Action
 from khuyencong.core.exporters import Exporter
-from khuyencong.core.views import show_refusal
-from khuyencong.projects.models import Project
-from khuyencong.projects.selectors import projects_visible
+from khuyencong.core.views import attempt, report_form_errors
+from khuyencong.projects.views import project_or_404
 
 from . import services
 from .forms import ContractForm, EntryForm, LedgerFilterForm, ReversalForm
 from .selectors import ledger_visible
-
-
-def _project(request: HttpRequest, pk: int, action: Action = Action.CHANGE) -> Project:
-    try:
-        return get_in_scope(projects_visible(request.user), request.user, action, pk=pk)
-    except NotInJurisdiction as exc:
-        raise Http404 from exc
-    except PermissionDenied as exc:
-        raise Forbidden from exc
 
 
 class LedgerExporter(Exporter):
@@ -102,7 +89,7 @@ def ledger_list(request: HttpRequest) -> HttpResponse:
 
 
 def contract_create(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _project(request, pk)
+    project = project_or_404(request, pk, Action.CHANGE)
     initial = {
         "party_a": str(project.managing_agency),
         "party_b": project.implementer_label,
@@ -110,19 +97,15 @@ def contract_create(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = ContractForm(request.POST or None, project=project, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.contract_sign(
-                actor=request.user,
-                project=project,
-                version=int(request.POST.get("version") or 0) or None,
-                **form.cleaned_data,
-            )
-        except PermissionDenied as exc:
-            raise Forbidden from exc
-        except DomainError as exc:
-            show_refusal(request, exc, form)
-        else:
-            messages.success(request, _("Contract recorded and its value committed in the ledger."))
+        version = int(request.POST.get("version") or 0) or None
+        if attempt(
+            request,
+            lambda: services.contract_sign(
+                actor=request.user, project=project, version=version, **form.cleaned_data
+            ),
+            success=_("Contract recorded and its value committed in the ledger."),
+            form=form,
+        ):
             return redirect("projects:detail", pk=project.pk)
     return render(
         request,
@@ -132,27 +115,18 @@ def contract_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _report_form_errors(request, form):
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
-
-
 @require_POST
 def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _project(request, pk)
+    project = project_or_404(request, pk, Action.CHANGE)
     form = EntryForm(request.POST, project=project, prefix="entry")
     if form.is_valid():
-        try:
-            services.entry_record(actor=request.user, project=project, **form.cleaned_data)
-        except PermissionDenied as exc:
-            raise Forbidden from exc
-        except DomainError as exc:
-            show_refusal(request, exc)
-        else:
-            messages.success(request, _("Entry recorded."))
+        attempt(
+            request,
+            lambda: services.entry_record(actor=request.user, project=project, **form.cleaned_data),
+            success=_("Entry recorded."),
+        )
     else:
-        _report_form_errors(request, form)
+        report_form_errors(request, form)
     return redirect("projects:detail", pk=project.pk)
 
 
@@ -161,24 +135,21 @@ def entry_reverse(request: HttpRequest, entry_pk: int) -> HttpResponse:
     entry = ledger_visible(request.user).filter(pk=entry_pk).first()
     if entry is None:
         raise Http404
-    _project(request, entry.project_id)
+    project_or_404(request, entry.project_id, Action.CHANGE)
     form = ReversalForm(request.POST, prefix=f"rev{entry.pk}")
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            services.entry_reverse(
+        attempt(
+            request,
+            lambda: services.entry_reverse(
                 actor=request.user,
                 entry=entry,
                 reason=data["reason"],
                 amount=data["amount"],
                 value_date=data["value_date"],
-            )
-        except PermissionDenied as exc:
-            raise Forbidden from exc
-        except DomainError as exc:
-            show_refusal(request, exc)
-        else:
-            messages.success(request, _("Reversing entry recorded."))
+            ),
+            success=_("Reversing entry recorded."),
+        )
     else:
-        _report_form_errors(request, form)
+        report_form_errors(request, form)
     return redirect("projects:detail", pk=entry.project_id)

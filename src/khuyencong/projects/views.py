@@ -1,6 +1,5 @@
 """Project pages: thin over selectors, services and the lifecycle table."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -12,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from khuyencong.accounts.jurisdiction import Action, allows, get_in_scope
 from khuyencong.core.audit import audit_for
-from khuyencong.core.errors import DomainError, NotInJurisdiction, PermissionDenied
+from khuyencong.core.errors import NotInJurisdiction, PermissionDenied
 from khuyencong.core.exporters import Exporter
-from khuyencong.core.views import show_refusal
+from khuyencong.core.views import attempt, report_form_errors
 
 from . import services
 from .choices import EDITABLE_STATES, ProjectKind, ProjectState
@@ -36,7 +35,7 @@ from .selectors import liquidation_due, overdue_items, projects_visible, settlem
 from .workflow import AUDIT_LABELS, BY_ACTION, may, offers_for
 
 
-def _project(request: HttpRequest, pk: int, action: Action = Action.VIEW) -> Project:
+def project_or_404(request: HttpRequest, pk: int, action: Action = Action.VIEW) -> Project:
     try:
         return get_in_scope(projects_visible(request.user), request.user, action, pk=pk)
     except NotInJurisdiction as exc:
@@ -152,7 +151,7 @@ def _labelled(entry):
 
 
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _project(request, pk)
+    project = project_or_404(request, pk)
     finance = _finance()
     offers = offers_for(request.user, project)
     may_change = allows(request.user, Action.CHANGE)
@@ -258,43 +257,39 @@ def project_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         line = data.pop("plan_line")
-        try:
-            project = services.project_create(actor=request.user, plan_line=line, **data)
-        except PermissionDenied as exc:
-            raise Forbidden from exc
-        except DomainError as exc:
-            show_refusal(request, exc, form)
-        else:
-            messages.success(request, _("Project %(code)s created as a draft.") % {"code": project.code})
+        project = attempt(
+            request,
+            lambda: services.project_create(actor=request.user, plan_line=line, **data),
+            success=lambda p: _("Project %(code)s created as a draft.") % {"code": p.code},
+            form=form,
+        )
+        if project:
             return redirect("projects:detail", pk=project.pk)
     return _form_page(request, "projects/form.html", form, {"nav": "projects"})
 
 
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _project(request, pk, Action.CHANGE)
+    project = project_or_404(request, pk, Action.CHANGE)
     initial = {name: getattr(project, name) for name in services.PROJECT_FIELDS}
     initial["plan_line"] = project.plan_line_id
     form = ProjectForm(request.POST or None, user=request.user, project=project, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("plan_line", None)
-        try:
-            services.project_update(
-                actor=request.user, project=project, version=int(request.POST.get("version", 0)), **data
-            )
-        except PermissionDenied as exc:
-            raise Forbidden from exc
-        except DomainError as exc:
-            show_refusal(request, exc, form)
-        else:
-            messages.success(request, _("Project saved."))
+        version = int(request.POST.get("version", 0))
+        if attempt(
+            request,
+            lambda: services.project_update(actor=request.user, project=project, version=version, **data),
+            success=_("Project saved."),
+            form=form,
+        ):
             return redirect("projects:detail", pk=project.pk)
     return _form_page(request, "projects/form.html", form, {"nav": "projects", "project": project})
 
 
 @require_POST
 def project_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    project = _project(request, pk)
+    project = project_or_404(request, pk)
     transition = BY_ACTION.get(action)
     if transition is None or action == "contract":
         raise Http404
@@ -304,67 +299,51 @@ def project_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         version = form.cleaned_data["version"]
-        try:
-            if action == "liquidate":
-                from khuyencong.finance.services import project_liquidate
-
-                project_liquidate(
-                    actor=request.user,
-                    project=project,
-                    on=data["on"],
-                    final_value=data["final_value"],
-                    version=version,
-                )
-            elif action == "stop":
-                from khuyencong.finance.services import project_stop
-
-                project_stop(
-                    actor=request.user,
-                    project=project,
-                    on=data["on"],
-                    reason=data["reason"],
-                    destination=data["destination"],
-                    target=data.get("target"),
-                    version=version,
-                )
-            else:
-                services.project_transition(
-                    actor=request.user, project=project, action=action, version=version, **data
-                )
-        except PermissionDenied as exc:
-            raise Forbidden from exc
-        except DomainError as exc:
-            show_refusal(request, exc)
-            for message in exc.details.get("errors", {}).values():
-                messages.error(request, message)
-        else:
-            messages.success(request, _("%(action)s: done.") % {"action": transition.label})
+        attempt(
+            request,
+            lambda: _take(request, project, action, data, version),
+            success=_("%(action)s: done.") % {"action": transition.label},
+        )
     else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        report_form_errors(request, form)
     return redirect("projects:detail", pk=project.pk)
+
+
+def _take(request: HttpRequest, project: Project, action: str, data: dict, version: int) -> Project:
+    """The service the lifecycle table names for `action` (finance moves the money)."""
+    from khuyencong.finance.services import project_liquidate, project_stop
+
+    if action == "liquidate":
+        return project_liquidate(
+            actor=request.user,
+            project=project,
+            on=data["on"],
+            final_value=data["final_value"],
+            version=version,
+        )
+    if action == "stop":
+        return project_stop(
+            actor=request.user,
+            project=project,
+            on=data["on"],
+            reason=data["reason"],
+            destination=data["destination"],
+            target=data.get("target"),
+            version=version,
+        )
+    return services.project_transition(
+        actor=request.user, project=project, action=action, version=version, **data
+    )
 
 
 def _post_on_project(request, pk, form_class, prefix, call, success, **form_kwargs):
     """A small form posted from the project page: run the service, report, go back to the page."""
-    project = _project(request, pk, Action.CHANGE)
+    project = project_or_404(request, pk, Action.CHANGE)
     form = form_class(request.POST, request.FILES, prefix=prefix, **form_kwargs)
     if form.is_valid():
-        try:
-            call(project, form.cleaned_data)
-        except PermissionDenied as exc:
-            raise Forbidden from exc
-        except DomainError as exc:
-            show_refusal(request, exc)
-            for message in exc.details.get("errors", {}).values():
-                messages.error(request, message)
-        else:
-            messages.success(request, success)
+        attempt(request, lambda: call(project, form.cleaned_data), success=success)
     else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        report_form_errors(request, form)
     return redirect("projects:detail", pk=project.pk)
 
 
@@ -383,24 +362,21 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def participant_remove(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
-    project = _project(request, pk, Action.CHANGE)
+    project = project_or_404(request, pk, Action.CHANGE)
     participant = Participant.objects.filter(project=project, pk=participant_pk).first()
     if participant is None:
         raise Http404
-    try:
-        services.participant_remove(actor=request.user, participant=participant)
-    except PermissionDenied as exc:
-        raise Forbidden from exc
-    except DomainError as exc:
-        show_refusal(request, exc)
-    else:
-        messages.success(request, _("Participant removed."))
+    attempt(
+        request,
+        lambda: services.participant_remove(actor=request.user, participant=participant),
+        success=_("Participant removed."),
+    )
     return redirect("projects:detail", pk=project.pk)
 
 
 @require_POST
 def deliverable_set(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _project(request, pk, Action.CHANGE)
+    project = project_or_404(request, pk, Action.CHANGE)
     return _post_on_project(
         request,
         pk,
@@ -414,7 +390,7 @@ def deliverable_set(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def deliverable_record(request: HttpRequest, pk: int, deliverable_pk: int) -> HttpResponse:
-    project = _project(request, pk, Action.CHANGE)
+    project = project_or_404(request, pk, Action.CHANGE)
     deliverable = Deliverable.objects.filter(project=project, pk=deliverable_pk).first()
     if deliverable is None:
         raise Http404
@@ -445,7 +421,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
-    project = _project(request, pk)
+    project = project_or_404(request, pk)
     document = Document.objects.filter(project=project, pk=document_pk).first()
     if document is None:
         raise Http404
@@ -485,51 +461,47 @@ def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def adjustment_request(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _project(request, pk, Action.CHANGE)
+    project = project_or_404(request, pk, Action.CHANGE)
     form = AdjustmentForm(request.POST or None, user=request.user, project=project)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.adjustment_request(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.adjustment_request(
                 actor=request.user,
                 project=project,
                 kind=form.cleaned_data["kind"],
                 reason=form.cleaned_data["reason"],
                 changes=form.changes(),
-            )
-        except PermissionDenied as exc:
-            raise Forbidden from exc
-        except DomainError as exc:
-            show_refusal(request, exc, form)
-        else:
-            messages.success(request, _("Adjustment requested; it waits for a decision."))
-            return redirect("projects:detail", pk=project.pk)
+            ),
+            success=_("Adjustment requested; it waits for a decision."),
+            form=form,
+        )
+    ):
+        return redirect("projects:detail", pk=project.pk)
     return _form_page(request, "projects/adjustment_form.html", form, {"nav": "projects", "project": project})
 
 
 @require_POST
 def adjustment_decide(request: HttpRequest, pk: int, adjustment_pk: int, decision: str) -> HttpResponse:
-    project = _project(request, pk)
+    project = project_or_404(request, pk)
     adjustment = Adjustment.objects.filter(project=project, pk=adjustment_pk).first()
     if adjustment is None or decision not in ("approve", "reject"):
         raise Http404
     form = AdjustmentDecisionForm(request.POST, prefix="decision")
     form.is_valid()
-    try:
-        services.adjustment_decide(
+    attempt(
+        request,
+        lambda: services.adjustment_decide(
             actor=request.user,
             adjustment=adjustment,
             approve=decision == "approve",
             note=form.cleaned_data.get("note", ""),
             decision_number=form.cleaned_data.get("decision_number", ""),
-        )
-    except PermissionDenied as exc:
-        raise Forbidden from exc
-    except DomainError as exc:
-        show_refusal(request, exc)
-    else:
-        messages.success(
-            request, _("Adjustment approved.") if decision == "approve" else _("Adjustment rejected.")
-        )
+        ),
+        success=_("Adjustment approved.") if decision == "approve" else _("Adjustment rejected."),
+    )
     return redirect("projects:detail", pk=project.pk)
 
 
