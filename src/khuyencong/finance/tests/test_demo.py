@@ -1,0 +1,172 @@
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+from django.utils import timezone
+
+from khuyencong.accounts.models import User
+from khuyencong.core.audit import audit_for
+from khuyencong.finance.choices import EntryKind
+from khuyencong.finance.models import Contract, LedgerEntry
+from khuyencong.finance.selectors import project_balance
+from khuyencong.finance.services import contract_sign, entry_record, project_liquidate, project_stop
+from khuyencong.geo.models import AdministrativeUnit
+from khuyencong.plans.choices import FundingSource
+from khuyencong.plans.models import PlanLine
+from khuyencong.projects.choices import COMMITTED_STATES, ProjectKind, ProjectState, StopDestination
+from khuyencong.projects.models import Adjustment, Inspection, ProgressReport, Project
+from khuyencong.projects.selectors import overdue_items
+from khuyencong.projects.services import deliverable_record, line_room, project_transition
+
+S = ProjectState
+# The demo is dated from today; the test fixes a day late in the year, when every state has had time
+# to come about (early in January the current year has only proposals).
+DEMO_DAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+def demo_day(monkeypatch):
+    real = timezone.localdate
+    monkeypatch.setattr(
+        timezone,
+        "localdate",
+        lambda value=None, timezone=None: DEMO_DAY if value is None else real(value, timezone),
+    )
+    return DEMO_DAY
+
+
+def _walk_to_settled(project: Project, officer: User, approver: User, department: User) -> Project:
+    """What an officer does in the UI with a fresh proposal, every step dated today."""
+    today = timezone.localdate()
+    project = project_transition(actor=officer, project=project, action="register")
+    project = project_transition(actor=officer, project=project, action="appraise", on=today)
+    project = project_transition(
+        actor=approver, project=project, action="approve", decision_number="999/QĐ", decision_date=today
+    )
+    contract_sign(
+        actor=officer,
+        project=project,
+        number="999/HĐ",
+        signed_on=today,
+        party_a=project.managing_agency.name,
+        party_b=project.implementer_label or "Đơn vị thực hiện",
+        value=project.support_amount,
+    )
+    project = project_transition(actor=officer, project=Project.objects.get(pk=project.pk), action="start")
+    for deliverable in project.deliverables.all():
+        deliverable_record(actor=officer, deliverable=deliverable, achieved=deliverable.planned)
+    project = project_transition(actor=officer, project=project, action="accept", on=today)
+    entry_record(
+        actor=officer,
+        project=project,
+        kind=EntryKind.PAYMENT,
+        amount=project.support_amount,
+        value_date=today,
+        reference="UNC 999",
+        contract=project.contracts.get(),
+    )
+    project = project_liquidate(actor=officer, project=project, on=today, final_value=project.support_amount)
+    return project_transition(actor=department, project=project, action="settle", on=today)
+
+
+def test_demo_projects_in_every_state_with_balanced_ledgers(world, demo_day):
+    call_command("seed_demo", verbosity=0)
+    today = timezone.localdate()
+    projects = Project.objects.select_related("plan_line__plan__unit", "location")
+    provinces = AdministrativeUnit.objects.current().provinces()
+    total = projects.count()
+
+    # several hundred over the country; in the test world, a few dozen per province at least
+    assert total >= 20 * provinces.count()
+    assert set(projects.values_list("state", flat=True)) == set(S.values)
+    assert set(projects.values_list("kind", flat=True)) == set(ProjectKind.values)
+    assert set(projects.values_list("plan_line__plan__source", flat=True)) == set(FundingSource.values)
+    years = set(projects.values_list("year", flat=True))
+    assert years == {today.year - 2, today.year - 1, today.year}
+    for year in (today.year - 2, today.year - 1):
+        old = projects.filter(year=year)
+        assert old.filter(state=S.SETTLED).count() > old.count() / 2  # older years are mostly settled
+    current = projects.filter(year=today.year)
+    under_way = current.filter(state__in=[S.IN_PROGRESS, S.ACCEPTED]).count()
+    assert all(under_way >= current.filter(state=state).count() for state in S.values)
+    # before the 2025 reform, projects sit in the old units (which roll up into today's province)
+    assert projects.filter(year=today.year - 2, location__valid_to__isnull=False).exists()
+    assert not current.filter(location__valid_to__isnull=False).exists()
+    assert set(projects.filter(state=S.STOPPED).values_list("stop_destination", flat=True)) == set(
+        StopDestination.values
+    )
+
+    # every province with plans has projects, and Khánh Hòa has a project in each state this year
+    assert set(projects.values_list("location__current_province__code", flat=True)) == set(
+        provinces.values_list("code", flat=True)
+    )
+    khanh_hoa = current.filter(location__current_province__code="56")
+    assert set(khanh_hoa.values_list("state", flat=True)) == set(S.values)
+
+    # money: ledgers balance, nothing beyond the contracts or the lines, nothing in the future
+    for project in projects:
+        balance = project_balance(project)
+        assert 0 <= balance.disbursed <= balance.contracted <= project.support_amount, project.code
+        if project.state == S.SETTLED:
+            assert balance.committed == balance.disbursed == project.final_value, project.code
+        if project.state in (S.DRAFT, S.REGISTERED, S.APPRAISED, S.APPROVED):
+            assert balance.contracted == 0
+        if project.state in (S.ACCEPTED, S.LIQUIDATED, S.SETTLED):
+            assert not project.deliverables.filter(achieved__isnull=True).exists(), project.code
+        assert project.deliverables.exists(), project.code
+        for on in (project.decision_date, project.accepted_on, project.liquidated_on, project.settled_on):
+            assert on is None or on <= today
+    assert not LedgerEntry.objects.filter(value_date__gt=today).exists()
+    assert not Contract.objects.filter(signed_on__gt=today).exists()
+    for line in PlanLine.objects.filter(projects__isnull=False).distinct():
+        assert line_room(line, today) >= 0, line
+        committed = line.projects.filter(state__in=COMMITTED_STATES).aggregate(s=Sum("support_amount"))["s"]
+        assert (committed or 0) <= line.amount
+
+    kinds = set(LedgerEntry.objects.values_list("kind", flat=True))
+    assert kinds == set(EntryKind.values)
+    assert LedgerEntry.objects.filter(reverses__isnull=False).exclude(kind=EntryKind.COMMITMENT).exists()
+    assert ProgressReport.objects.exists()
+    assert Inspection.objects.exists()
+    assert set(Adjustment.objects.values_list("status", flat=True)) == {"requested", "approved", "rejected"}
+
+    # every project has its audit trail, starting with its creation; approvals by the right users
+    chi_lan, anh_minh, chi_ha = (User.objects.get(username=u) for u in ("chi.lan", "anh.minh", "chi.ha"))
+    for project in projects:
+        trail = audit_for(project)
+        assert trail.filter(action="project.create").exists(), project.code
+    approved = khanh_hoa.exclude(decision_date__isnull=True)
+    assert approved.filter(plan_line__plan__source=FundingSource.LOCAL).exists()
+    for project in approved:
+        expected = chi_ha if project.source == FundingSource.NATIONAL else anh_minh
+        assert project.approved_by == expected
+        assert audit_for(project).filter(action="project.create", actor=chi_lan).exists()
+
+    # the overdue list has something to show
+    assert overdue_items(chi_lan)
+
+    # idempotent
+    call_command("seed_demo", verbosity=0)
+    assert Project.objects.count() == total
+
+    # Khánh Hòa leaves fresh projects an officer can take from draft to settled, and stop
+    fresh = Project.objects.filter(location__current_province__code="56", year=timezone.localdate().year)
+    drafts = list(fresh.filter(state=S.DRAFT))
+    assert {d.source for d in drafts} == set(FundingSource.values)
+    assert ProjectKind.POINT in {d.kind for d in drafts}
+    for draft in drafts:
+        approver = chi_ha if draft.source == FundingSource.NATIONAL else anh_minh
+        assert _walk_to_settled(draft, chi_lan, approver, anh_minh).state == S.SETTLED
+
+    approved = fresh.filter(state=S.APPROVED, plan_line__plan__source=FundingSource.LOCAL)
+    assert approved.exists()
+    stopped = project_stop(
+        actor=anh_minh,
+        project=approved.first(),
+        on=timezone.localdate(),
+        reason="Cơ sở xin dừng",
+        destination=StopDestination.LINE,
+    )
+    assert stopped.state == S.STOPPED
+    assert stopped.released_amount == stopped.support_amount
