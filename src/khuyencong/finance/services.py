@@ -531,5 +531,5 @@ def project_stop(
         effect=effect,
     )
     if destination == StopDestination.PROJECT and target is not None and released["amount"]:
-        project_receive(actor=actor, project=target, amount=released["amount"], source=project)
+        project_receive(actor=actor, project=target, amount=released["amount"], source=project, on=on)
     return project

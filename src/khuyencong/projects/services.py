@@ -144,8 +144,11 @@ def _require_text(value: Any, field: str, message: Any) -> str:
 
 
 def _require_date(value: Any, field: str, message: Any = None) -> dt.date:
+    """A date on which something happened: a date, and not in the future."""
     if not isinstance(value, dt.date):
         raise ValidationFailed(message or _("Enter a date (dd/mm/yyyy)."), code="invalid_date", field=field)
+    if value > timezone.localdate():
+        raise ValidationFailed(_("The date cannot be in the future."), code="future_date", field=field)
     return value
 
 
@@ -493,6 +496,14 @@ def _effect_accept(actor: Any, project: Project, params: dict[str, Any]) -> str:
     on = _require_date(params.get("on"), "on")
     if project.decision_date and on < project.decision_date:
         raise ValidationFailed(_("Acceptance cannot come before approval."), code="invalid_date", field="on")
+    signed = project.contracts.order_by("signed_on").values_list("signed_on", flat=True).first()
+    if signed and on < signed:
+        raise ValidationFailed(
+            _("Acceptance cannot come before the contract was signed (%(date)s).")
+            % {"date": format_date(signed)},
+            code="invalid_date",
+            field="on",
+        )
     project.accepted_on = on
     return ""
 
@@ -604,7 +615,9 @@ def project_transition(
 
 
 @transaction.atomic
-def project_receive(*, actor: Any, project: Project, amount: int, source: Project) -> Project:
+def project_receive(
+    *, actor: Any, project: Project, amount: int, source: Project, on: dt.date | None = None
+) -> Project:
     """Money moved from a stopped project: the receiving project's support grows by `amount`. Called
     by the stop service inside its transaction; checks the receiving project's plan line has room."""
     project = Project.objects.select_for_update().get(pk=project.pk)
@@ -620,7 +633,7 @@ def project_receive(*, actor: Any, project: Project, amount: int, source: Projec
             _("The receiving project must belong to the same plan."), code="invalid_target", field="target"
         )
     if project.state in COMMITTED_STATES and project.plan_line_id != source.plan_line_id:
-        require_line_room(project.plan_line, timezone.localdate(), amount, exclude=None)
+        require_line_room(project.plan_line, on or timezone.localdate(), amount, exclude=None)
     before = project.support_amount
     project.support_amount += amount
     _bump(project, "support_amount")

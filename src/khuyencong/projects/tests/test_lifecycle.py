@@ -956,3 +956,23 @@ def test_a_participant_named_after_approval_is_checked_against_the_norms(world):
         )
     assert refused.value.code == "norm_exceeded"
     assert not project.participants.exists()
+
+
+def test_lifecycle_dates_cannot_be_in_the_future(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from khuyencong.core.errors import DomainError
+    from khuyencong.projects.services import project_transition
+    from khuyencong.testing.projects import make_project as make
+
+    project = make(world, state="registered")
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    with pytest.raises(DomainError) as refused:
+        project_transition(
+            actor=world.user(Role.SYSTEM_ADMIN), project=project, action="appraise", on=tomorrow
+        )
+    assert refused.value.code == "future_date"
+    project.refresh_from_db()
+    assert project.state == "registered"
