@@ -1,4 +1,4 @@
-"""The event pages in a real Chromium (fixtures from ui/tests/conftest.py): each main page is opened as
+"""The event pages in a real Chromium: each main page is opened as
 Chị Lan (province officer), checked on its data, used as she would, and screenshotted to
 var/screenshots/<test-name>.png; any JS error, CSP violation or foreign request fails the test."""
 
