@@ -1,0 +1,11 @@
+"""Reference data of the finance app: the advance rules. The ledger is never edited here."""
+
+from django.contrib import admin
+
+from .models import AdvanceRule
+
+
+@admin.register(AdvanceRule)
+class AdvanceRuleAdmin(admin.ModelAdmin):
+    list_display = ["activity", "max_share", "condition", "valid_from", "valid_to", "legal_basis"]
+    list_filter = ["activity"]

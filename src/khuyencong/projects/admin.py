@@ -1,0 +1,18 @@
+"""Reference data of the projects app, edited by system administrators: deadlines and dossier forms.
+Projects themselves change only through the services (pages, API), never here."""
+
+from django.contrib import admin
+
+from .models import DeadlineRule, DocumentForm
+
+
+@admin.register(DeadlineRule)
+class DeadlineRuleAdmin(admin.ModelAdmin):
+    list_display = ["kind", "days", "day", "month", "valid_from", "valid_to", "legal_basis"]
+    list_filter = ["kind"]
+
+
+@admin.register(DocumentForm)
+class DocumentFormAdmin(admin.ModelAdmin):
+    list_display = ["order", "code", "number", "name", "valid_from", "valid_to"]
+    search_fields = ["code", "number", "name"]
