@@ -311,8 +311,8 @@ def _clean(actor: Any, line: PlanLine, data: dict[str, Any]) -> dict[str, Any]:
             errors["implementer_agency"] = str(_("Choose the implementing agency."))
         cleaned["implementer_establishment"], cleaned["implementer_name"] = None, ""
     elif kind == ImplementerKind.PROVIDER:
-        name = data.get("implementer_name")
-        if not isinstance(name, str) or not name.strip():
+        provider = data.get("implementer_name")
+        if not isinstance(provider, str) or not provider.strip():
             errors["implementer_name"] = str(_("Name the service provider."))
         cleaned["implementer_establishment"], cleaned["implementer_agency"] = None, None
     if errors:
