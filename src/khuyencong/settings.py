@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "khuyencong.projects",
     "khuyencong.finance",
     "khuyencong.events",
+    "khuyencong.reporting",
     "khuyencong.api",
     "khuyencong.ui",
 ]
