@@ -1,0 +1,69 @@
+"""The live report: figures from plans, the ledger and deliverables for a province, a region, the nation."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from khuyencong.core.errors import ValidationFailed
+from khuyencong.reporting.live import Period, parse_scope
+from khuyencong.reporting.report import build_report
+from khuyencong.testing.projects import LINE_AMOUNT, make_project
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def projects(world):
+    """Khánh Hòa: one settled project (advance 15/03, payment 10/10/2025); Hà Nội: another."""
+    own = make_project(world, state="settled", support=150_000_000)
+    foreign = make_project(world, "foreign", state="settled", support=90_000_000)
+    return own, foreign
+
+
+def test_province_report_from_live_figures(projects):
+    report = build_report(parse_scope("unit:56", 2025), Period(2025, 12))
+    plan = 5 * LINE_AMOUNT  # the test plan of Khánh Hòa's centre: five lines
+    assert report["plan"]["KCDP"] == plan
+    assert report["plan"]["KCQG"] == 0
+    assert report["executed"]["total"] == 150_000_000
+    assert report["execution_rate_pct"]["KCDP"] == round(150_000_000 * 100 / plan, 2)
+    assert report["execution_rate_pct"]["KCQG"] is None  # no KCQG plan: null, not 0
+    assert report["plan_growth_pct"] is None  # no 2024 plan
+    assert report["share_of_national_pct"]["executed"]["total"] == round(150 * 100 / 240, 2)
+    assert [u["code"] for u in report["executed"]["by_unit"]] == ["56"]
+    machinery = next(i for i in report["indicators"] if i["code"] == "co-so-may-moc")
+    assert machinery["achieved"] == 1
+    assert "đạt" in report["narrative_vi"]
+    assert "0,30%" in report["narrative_vi"]  # 150 triệu of 50 tỷ, with a decimal comma
+
+
+def test_through_month_counts_what_was_disbursed_by_the_end_of_that_month(projects):
+    march = build_report(parse_scope("unit:56", 2025), Period(2025, 3))
+    assert march["executed"]["total"] == 75_000_000  # the advance of 15/03; the payment came in October
+    assert march["period"]["end"] == "2025-03-31"
+
+
+def test_region_and_nation_scopes(projects):
+    region = build_report(parse_scope("region:mttn", 2025), Period(2025, 12))
+    nation = build_report(parse_scope("nation", 2025), Period(2025, 12))
+    assert region["executed"]["total"] == 150_000_000  # Khánh Hòa is in miền Trung – Tây Nguyên, Hà Nội not
+    assert nation["executed"]["total"] == 240_000_000
+    assert nation["share_of_national_pct"]["executed"]["total"] == 100.0
+
+
+def test_unknown_scope_is_refused_with_a_code(world):
+    with pytest.raises(ValidationFailed) as refused:
+        parse_scope("unit:99", 2025)
+    assert refused.value.code == "invalid_scope"
+
+
+def test_command_writes_the_json(projects):
+    out = StringIO()
+    call_command("report", "--scope", "unit:56", "--year", "2025", "--through-month", "9", stdout=out)
+    report = json.loads(out.getvalue())
+    assert report["period"]["through_month"] == 9
+    assert isinstance(report["executed"]["total"], int)
+    with pytest.raises(CommandError):
+        call_command("report", "--scope", "somewhere", "--year", "2025")
