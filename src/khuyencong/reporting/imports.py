@@ -1,0 +1,291 @@
+"""Reading province figures sent as a file: CSV (one file per sheet) or XLSX (sheets `figures` and,
+optionally, `indicators`). Every cell is checked and every problem reported with its sheet, row and
+column; nothing is returned unless the whole file is valid.
+
+figures:    year, through_month, unit_code, source, content_group, plan_dong, executed_dong
+indicators: year, through_month, unit_code, indicator_code, planned, achieved
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from khuyencong.catalog.models import ContentGroup, Indicator
+from khuyencong.core.formatting import MoneyParseError, parse_vnd
+from khuyencong.geo.models import AdministrativeUnit
+from khuyencong.geo.selectors import unit_on
+
+from .live import Period
+
+FIGURE_COLUMNS = [
+    "year",
+    "through_month",
+    "unit_code",
+    "source",
+    "content_group",
+    "plan_dong",
+    "executed_dong",
+]
+INDICATOR_COLUMNS = ["year", "through_month", "unit_code", "indicator_code", "planned", "achieved"]
+SOURCES = {"KCQG": "KCQG", "KCDP": "KCDP", "KCĐP": "KCDP"}
+
+
+@dataclass
+class CellError:
+    sheet: str
+    row: int  # as the user sees it: the header is row 1
+    column: str
+    code: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+@dataclass
+class ParsedFile:
+    figures: dict[tuple[int, int, int], list[dict[str, Any]]] = field(
+        default_factory=dict
+    )  # (unit, year, month)
+    indicators: dict[tuple[int, int, int], list[dict[str, Any]]] = field(default_factory=dict)
+    errors: list[CellError] = field(default_factory=list)
+
+
+def _sheets(name: str, content: bytes) -> dict[str, list[list[Any]]]:
+    """The file's sheets as rows of cell values (CSV: one sheet, named by its columns)."""
+    if content[:2] == b"PK":
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        return {
+            ws.title.strip().lower(): [list(r) for r in ws.iter_rows(values_only=True)] for ws in workbook
+        }
+    text = content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    header = [c.strip().lower() for c in rows[0]] if rows else []
+    return {"indicators" if "indicator_code" in header else "figures": rows}
+
+
+def _int(value: Any, *, money: bool = False) -> int:
+    """A whole number from a cell: an int, a float that is whole, or text (Vietnamese-formatted money
+    '57.615.300.000' accepted). Raises ValueError."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValueError("empty")
+    if isinstance(value, bool):
+        raise ValueError("bool")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("fraction")
+        return int(value)
+    text = str(value).strip()
+    if money:
+        try:
+            return parse_vnd(text)
+        except MoneyParseError as exc:
+            raise ValueError(text) from exc
+    try:
+        number = Decimal(text)
+    except InvalidOperation as exc:
+        raise ValueError(text) from exc
+    if number != number.to_integral_value():
+        raise ValueError(text)
+    return int(number)
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.result = ParsedFile()
+        self.groups = set(ContentGroup.objects.values_list("code", flat=True))
+        self.indicators = set(Indicator.objects.values_list("code", flat=True))
+        self._units: dict[tuple[str, int, int], AdministrativeUnit | None] = {}
+
+    def error(self, sheet: str, row: int, column: str, code: str, message: str) -> None:
+        self.result.errors.append(CellError(sheet, row, column, code, message))
+
+    def unit(self, code: str, period: Period) -> AdministrativeUnit | None:
+        key = (code, period.year, period.through_month)
+        if key not in self._units:
+            try:
+                self._units[key] = unit_on(code, period.end, level="province")
+            except (AdministrativeUnit.DoesNotExist, ValueError):
+                self._units[key] = None
+        return self._units[key]
+
+    def rows(self, sheet: str, rows: list[list[Any]], columns: list[str]):
+        if not rows:
+            self.error(sheet, 1, "", "empty_sheet", _("The sheet is empty."))
+            return
+        header = [str(c or "").strip().lower() for c in rows[0]]
+        missing = [c for c in columns if c not in header]
+        if missing:
+            for column in missing:
+                self.error(
+                    sheet,
+                    1,
+                    column,
+                    "missing_column",
+                    _("The column “%(column)s” is missing.") % {"column": column},
+                )
+            return
+        index = {c: header.index(c) for c in columns}
+        for number, row in enumerate(rows[1:], start=2):
+            if all(v is None or str(v).strip() == "" for v in row):
+                continue
+            yield number, {c: (row[i] if i < len(row) else None) for c, i in index.items()}
+
+    def key(self, sheet: str, number: int, cells: dict[str, Any]) -> tuple[int, int, int] | None:
+        ok = True
+        try:
+            year = _int(cells["year"])
+            if not 2000 <= year <= 2100:
+                raise ValueError(year)
+        except ValueError:
+            self.error(sheet, number, "year", "invalid_year", _("A year such as 2025."))
+            ok = False
+        try:
+            month = _int(cells["through_month"])
+            if not 1 <= month <= 12:
+                raise ValueError(month)
+        except ValueError:
+            self.error(sheet, number, "through_month", "invalid_month", _("A month from 1 to 12."))
+            ok = False
+        if not ok:
+            return None
+        code = str(cells["unit_code"] or "").strip()
+        if code.endswith(".0"):
+            code = code[:-2]
+        unit = self.unit(code, Period(year, month)) if code.isdigit() else None
+        if unit is None:
+            self.error(
+                sheet,
+                number,
+                "unit_code",
+                "unknown_unit",
+                _("No province had the code “%(code)s” at the end of %(month)s/%(year)s.")
+                % {"code": code, "month": month, "year": year},
+            )
+            return None
+        return (unit.pk, year, month)
+
+    def figures(self, rows: list[list[Any]]) -> None:
+        seen: set[tuple] = set()
+        for number, cells in self.rows("figures", rows, FIGURE_COLUMNS):
+            key = self.key("figures", number, cells)
+            source = SOURCES.get(str(cells["source"] or "").strip().upper().replace("Đ", "D"))
+            if source is None:
+                self.error("figures", number, "source", "invalid_source", _("KCQG or KCDP."))
+            group = str(cells["content_group"] or "").strip()
+            if group and group not in self.groups:
+                self.error(
+                    "figures",
+                    number,
+                    "content_group",
+                    "unknown_group",
+                    _("Not a content-group code of the catalogue."),
+                )
+            amounts = {}
+            for column in ("plan_dong", "executed_dong"):
+                try:
+                    amounts[column] = _int(cells[column], money=True)
+                    if amounts[column] < 0:
+                        raise ValueError("negative")
+                except ValueError:
+                    self.error(
+                        "figures",
+                        number,
+                        column,
+                        "invalid_amount",
+                        _("Could not read “%(value)s” as a whole number of đồng.") % {"value": cells[column]},
+                    )
+            if key is None or source is None or len(amounts) < 2:
+                continue
+            if (key, source, group) in seen:
+                self.error(
+                    "figures",
+                    number,
+                    "source",
+                    "duplicate_row",
+                    _("The same province, period, source and group twice."),
+                )
+                continue
+            seen.add((key, source, group))
+            self.result.figures.setdefault(key, []).append(
+                {"source": source, "content_group": group, **amounts}
+            )
+
+    def indicator_rows(self, rows: list[list[Any]]) -> None:
+        seen: set[tuple] = set()
+        for number, cells in self.rows("indicators", rows, INDICATOR_COLUMNS):
+            key = self.key("indicators", number, cells)
+            code = str(cells["indicator_code"] or "").strip()
+            if code not in self.indicators:
+                self.error(
+                    "indicators",
+                    number,
+                    "indicator_code",
+                    "unknown_indicator",
+                    _("Not an indicator code of the catalogue."),
+                )
+            values: dict[str, int | None] = {}
+            for column in ("planned", "achieved"):
+                if cells[column] is None or str(cells[column]).strip() == "":
+                    values[column] = None
+                    continue
+                try:
+                    values[column] = _int(cells[column])
+                    if values[column] < 0:  # type: ignore[operator]
+                        raise ValueError("negative")
+                except ValueError:
+                    self.error("indicators", number, column, "invalid_count", _("A whole number, 0 or more."))
+            if key is None or code not in self.indicators or len(values) < 2:
+                continue
+            if (key, code) in seen:
+                self.error(
+                    "indicators", number, "indicator_code", "duplicate_row", _("The same indicator twice.")
+                )
+                continue
+            seen.add((key, code))
+            self.result.indicators.setdefault(key, []).append({"indicator_code": code, **values})
+
+
+def read_file(name: str, content: bytes) -> ParsedFile:
+    reader = _Reader()
+    try:
+        sheets = _sheets(name, content)
+    except (UnicodeDecodeError, ValueError, KeyError, OSError) as exc:
+        reader.error(
+            "",
+            0,
+            "",
+            "unreadable_file",
+            _("The file is neither CSV (UTF-8) nor XLSX: %(error)s") % {"error": exc},
+        )
+        return reader.result
+    if "figures" not in sheets and "indicators" not in sheets:
+        reader.error("", 0, "", "missing_sheet", _("The file has no sheet named “figures”."))
+    if "figures" in sheets:
+        reader.figures(sheets["figures"])
+    if "indicators" in sheets:
+        reader.indicator_rows(sheets["indicators"])
+    orphans = set(reader.result.indicators) - set(reader.result.figures)
+    if orphans and "figures" in sheets:
+        reader.error(
+            "indicators",
+            0,
+            "unit_code",
+            "no_figures",
+            _("Indicators for a province and period without figures."),
+        )
+    return reader.result

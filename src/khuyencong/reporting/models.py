@@ -1,0 +1,99 @@
+"""Submitted period reports: a frozen, versioned snapshot of a province's figures for a year through a
+month. Provinces that do not use the system yet send them as files (`import_submissions`)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from khuyencong.geo.models import AdministrativeUnit
+
+from .choices import SubmissionOrigin, SubmissionStatus
+
+
+class Submission(models.Model):
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("province"), on_delete=models.PROTECT, related_name="submissions"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    through_month = models.PositiveSmallIntegerField(_("through month"))
+    version = models.PositiveSmallIntegerField(_("version"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.SUBMITTED
+    )
+    origin = models.CharField(_("origin"), max_length=10, choices=SubmissionOrigin.choices)
+    file_name = models.CharField(_("file"), max_length=255, blank=True)
+    checksum = models.CharField(_("file checksum (SHA-256)"), max_length=64, blank=True)
+    content_key = models.CharField(
+        max_length=64, help_text="SHA-256 of the rows: the same figures, the same key"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    JURISDICTION_UNIT_FIELD = "unit"
+
+    class Meta:
+        verbose_name = _("report submission")
+        verbose_name_plural = _("report submissions")
+        ordering = ["-year", "-through_month", "unit__code", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "through_month", "version"], name="reporting_submission_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(through_month__gte=1) & Q(through_month__lte=12),
+                name="reporting_submission_month",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} {self.through_month}/{self.year} v{self.version}"
+
+
+class FigureRow(models.Model):
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="figures")
+    source = models.CharField(_("funding source"), max_length=4)  # KCQG | KCDP
+    content_group = models.CharField(_("content group"), max_length=40, blank=True)  # "" = not broken down
+    plan_dong = models.BigIntegerField(_("annual plan (đồng)"))
+    executed_dong = models.BigIntegerField(_("executed (đồng)"))
+
+    class Meta:
+        verbose_name = _("submitted figure")
+        verbose_name_plural = _("submitted figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "source", "content_group"], name="reporting_figure_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(plan_dong__gte=0) & Q(executed_dong__gte=0), name="reporting_figure_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.content_group or '*'}: {self.plan_dong} / {self.executed_dong}"
+
+
+class IndicatorRow(models.Model):
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="indicators")
+    indicator_code = models.CharField(_("indicator"), max_length=40)
+    planned = models.PositiveIntegerField(_("planned"), null=True, blank=True)
+    achieved = models.PositiveIntegerField(_("achieved"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("submitted indicator")
+        verbose_name_plural = _("submitted indicators")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "indicator_code"], name="reporting_indicator_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_code}: {self.planned} / {self.achieved}"
