@@ -80,10 +80,25 @@ def _pct_text(value: float | None) -> str:
 
 
 def build_report(
-    scope: Scope, period: Period, *, as_of: dt.date | None = None, boundaries: str = "current"
+    scope: Scope,
+    period: Period,
+    *,
+    as_of: dt.date | None = None,
+    boundaries: str = "current",
+    source: str = "live",
+    include_unapproved: bool = False,
 ) -> dict:
+    """The report from live figures, or (`source="submitted"`) from the provinces' latest approved
+    submissions (with `include_unapproved`, the latest submitted ones too), with completeness."""
     as_of = as_of or period.end
-    live = live_figures(scope, period, as_of)
+    completeness = None
+    if source == "submitted":
+        from .submitted import submitted_figures
+
+        live, expected = submitted_figures(scope, period, include_unapproved=include_unapproved)
+        completeness = expected.as_dict()
+    else:
+        live = live_figures(scope, period, as_of)
     derived = metrics(live.figures)
     groups = {g.code: g for g in ContentGroup.objects.all()}
     report = {
@@ -97,13 +112,13 @@ def build_report(
         },
         "as_of": as_of.isoformat(),
         "boundaries": boundaries,
-        "source": "live",
+        "source": source,
         "plan": _amounts(live.figures.plan, live.plan.by_group, live.plan.by_unit),
         "executed": _amounts(live.figures.executed, live.executed.by_group, live.executed.by_unit),
         **derived,
         "groups": {code: group.name for code, group in groups.items() if code in live.plan.by_group},
         "indicators": indicator_rows(live),
-        "completeness": None,
+        "completeness": completeness,
         "checks": _checks(live),
     }
     report["narrative_vi"] = _narrative(scope, period, live, derived)

@@ -20,7 +20,12 @@ class Command(BaseCommand):
         parser.add_argument("--through-month", type=int, default=12)
         parser.add_argument("--as-of", type=dt.date.fromisoformat, help="plans as approved on this day")
         parser.add_argument("--boundaries", choices=["current"], default="current")
-        parser.add_argument("--source", choices=["live"], default="live")
+        parser.add_argument("--source", choices=["live", "submitted"], default="live")
+        parser.add_argument(
+            "--include-unapproved",
+            action="store_true",
+            help="with --source submitted: count submitted versions too",
+        )
         parser.add_argument("--format", choices=["json"], default="json")
         parser.add_argument("--output", help="file to write (default: standard output)")
 

@@ -1,0 +1,119 @@
+"""Submitted figures: a scope's report built from the provinces' latest approved submissions for the
+period (optionally the latest submitted ones), with completeness — which provinces have not submitted.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+
+from khuyencong.finance.selectors import ExecutedTotals
+from khuyencong.geo.models import AdministrativeUnit
+from khuyencong.geo.selectors import provinces_on, region_provinces
+from khuyencong.plans.choices import FundingSource
+from khuyencong.plans.selectors import PlanTotals
+
+from .choices import SubmissionStatus
+from .live import NATION, LiveFigures, Period, Scope, _split
+from .metrics import Figures
+from .models import Submission
+
+SOURCE_OF = {"KCQG": FundingSource.NATIONAL, "KCDP": FundingSource.LOCAL}
+
+
+def scope_provinces(scope: Scope, period: Period) -> list[AdministrativeUnit]:
+    """The provinces expected to report for the scope: those in force at the end of the period."""
+    if scope.kind == "nation":
+        return list(provinces_on(period.end).order_by("code"))
+    if scope.region is not None:
+        in_force = set(provinces_on(period.end).values_list("pk", flat=True))
+        return [p for p in region_provinces(scope.region, period.year).order_by("code") if p.pk in in_force]
+    return [scope.unit] if scope.unit is not None else []
+
+
+def latest_submissions(
+    provinces: list[AdministrativeUnit], period: Period, *, include_unapproved: bool = False
+) -> dict[int, Submission]:
+    statuses = [SubmissionStatus.APPROVED]
+    if include_unapproved:
+        statuses.append(SubmissionStatus.SUBMITTED)
+    qs: QuerySet[Submission] = Submission.objects.filter(
+        unit__in=provinces, year=period.year, through_month=period.through_month, status__in=statuses
+    ).order_by("unit_id", "-version")
+    latest: dict[int, Submission] = {}
+    for submission in qs.prefetch_related("figures", "indicators"):
+        latest.setdefault(submission.unit_id, submission)
+    return latest
+
+
+@dataclass
+class Completeness:
+    expected: list[AdministrativeUnit]
+    submitted: dict[int, Submission] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        missing = [p for p in self.expected if p.pk not in self.submitted]
+        return {
+            "expected": len(self.expected),
+            "submitted": len(self.submitted),
+            "missing": [{"code": p.code, "name": p.name} for p in missing],
+            "versions": [
+                {"code": s.unit.code, "version": s.version, "status": s.status}
+                for s in self.submitted.values()
+            ],
+        }
+
+
+def _totals(submissions: dict[int, Submission]) -> tuple[PlanTotals, ExecutedTotals, dict[str, int]]:
+    plan, done = PlanTotals(), ExecutedTotals()
+    achieved: dict[str, int] = defaultdict(int)
+    for submission in submissions.values():
+        rows = list(submission.figures.all())
+        # Rows broken down by content group make the source's total when no total row is given.
+        totals = {r.source for r in rows if not r.content_group}
+        unit = submission.unit.current_province_id or submission.unit_id
+        for row in rows:
+            source = SOURCE_OF[row.source]
+            if row.content_group:
+                plan.by_group[row.content_group] += row.plan_dong
+                done.by_group[row.content_group] += row.executed_dong
+                if row.source in totals:
+                    continue
+            plan.total += row.plan_dong
+            plan.by_source[source] += row.plan_dong
+            plan.by_unit[unit] += row.plan_dong
+            done.total += row.executed_dong
+            done.by_source[source] += row.executed_dong
+            done.by_unit[unit] += row.executed_dong
+        for indicator in submission.indicators.all():
+            if indicator.planned is not None:
+                plan.targets[indicator.indicator_code] += indicator.planned
+            if indicator.achieved is not None:
+                achieved[indicator.indicator_code] += indicator.achieved
+    return plan, done, dict(achieved)
+
+
+def submitted_figures(
+    scope: Scope, period: Period, *, include_unapproved: bool = False
+) -> tuple[LiveFigures, Completeness]:
+    def one(s: Scope, p: Period) -> tuple[PlanTotals, ExecutedTotals, dict[str, int], Completeness]:
+        provinces = scope_provinces(s, p)
+        latest = latest_submissions(provinces, p, include_unapproved=include_unapproved)
+        plan, done, achieved = _totals(latest)
+        return plan, done, achieved, Completeness(provinces, latest)
+
+    plan, done, achieved, completeness = one(scope, period)
+    previous_plan, previous_done, _a, _c = one(scope, period.previous())
+    national_plan, national_done = (plan, done) if scope.kind == "nation" else one(NATION, period)[:2]
+    figures = Figures(
+        plan=_split(plan.by_source),
+        executed=_split(done.by_source),
+        previous_plan=_split(previous_plan.by_source) if previous_plan.total else None,
+        previous_executed=_split(previous_done.by_source)
+        if previous_plan.total or previous_done.total
+        else None,
+        national_plan=_split(national_plan.by_source),
+        national_executed=_split(national_done.by_source),
+    )
+    return LiveFigures(figures, plan, done, achieved), completeness
