@@ -116,6 +116,24 @@ def _split(by_source: dict[str, int]) -> Split:
     return Split(KCQG=by_source.get(FundingSource.NATIONAL, 0), KCDP=by_source.get(FundingSource.LOCAL, 0))
 
 
+Year = tuple[PlanTotals, ExecutedTotals]
+
+
+def figures_of(year: Year, *, previous: Year, national: Year) -> Figures:
+    """The metrics' input from plan and executed totals of the year, the previous year (same period)
+    and the nation; no previous year when it had neither plan nor execution."""
+    (plan, done), (previous_plan, previous_done), (national_plan, national_done) = year, previous, national
+    has_previous = bool(previous_plan.total or previous_done.total)
+    return Figures(
+        plan=_split(plan.by_source),
+        executed=_split(done.by_source),
+        previous_plan=_split(previous_plan.by_source) if previous_plan.total else None,
+        previous_executed=_split(previous_done.by_source) if has_previous else None,
+        national_plan=_split(national_plan.by_source),
+        national_executed=_split(national_done.by_source),
+    )
+
+
 @dataclass
 class LiveFigures:
     figures: Figures
@@ -147,15 +165,8 @@ def live_figures(scope: Scope, period: Period, as_of: dt.date | None = None) -> 
         .annotate(n=Sum("achieved"))
         .values_list("indicator__code", "n")
     )
-    figures = Figures(
-        plan=_split(plan.by_source),
-        executed=_split(done.by_source),
-        previous_plan=_split(previous_plan.by_source) if previous_plan.total else None,
-        previous_executed=_split(previous_done.by_source)
-        if previous_plan.total or previous_done.total
-        else None,
-        national_plan=_split(national_plan.by_source),
-        national_executed=_split(national_done.by_source),
+    figures = figures_of(
+        (plan, done), previous=(previous_plan, previous_done), national=(national_plan, national_done)
     )
     return LiveFigures(figures, plan, done, achieved)
 

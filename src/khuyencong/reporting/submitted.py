@@ -15,8 +15,7 @@ from khuyencong.plans.choices import FundingSource
 from khuyencong.plans.selectors import PlanTotals
 
 from .choices import SubmissionStatus
-from .live import NATION, LiveFigures, Period, Scope, _split
-from .metrics import Figures
+from .live import NATION, LiveFigures, Period, Scope, figures_of
 from .models import Submission
 
 SOURCE_OF = {"KCQG": FundingSource.NATIONAL, "KCDP": FundingSource.LOCAL}
@@ -106,14 +105,7 @@ def submitted_figures(
     plan, done, achieved, completeness = one(scope, period)
     previous_plan, previous_done, _a, _c = one(scope, period.previous())
     national_plan, national_done = (plan, done) if scope.kind == "nation" else one(NATION, period)[:2]
-    figures = Figures(
-        plan=_split(plan.by_source),
-        executed=_split(done.by_source),
-        previous_plan=_split(previous_plan.by_source) if previous_plan.total else None,
-        previous_executed=_split(previous_done.by_source)
-        if previous_plan.total or previous_done.total
-        else None,
-        national_plan=_split(national_plan.by_source),
-        national_executed=_split(national_done.by_source),
+    figures = figures_of(
+        (plan, done), previous=(previous_plan, previous_done), national=(national_plan, national_done)
     )
     return LiveFigures(figures, plan, done, achieved), completeness
