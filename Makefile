@@ -42,9 +42,10 @@ node_modules/.installed: package.json package-lock.json
 
 # Chromium drives the page tests; Noto/DejaVu render Vietnamese in PDFs; gettext checks the translation
 # catalogue. Installed with apt when running as root.
-OS_PACKAGES := chromium fonts-noto-core fonts-dejavu-core gettext
+OS_PACKAGES := chromium fonts-noto-core fonts-dejavu-core gettext libpango-1.0-0 libpangoft2-1.0-0
 os-deps:
-	@if ! command -v chromium >/dev/null || ! command -v xgettext >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v xgettext >/dev/null || ! fc-list 2>/dev/null | grep -q DejaVuSans \
+	    || ! ldconfig -p | grep -q libpangoft2; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OS_PACKAGES) >/dev/null; \
 	  else echo "Note: install Debian's $(OS_PACKAGES) (sudo apt-get install ...) to run the browser and catalogue tests."; fi; \
 	fi

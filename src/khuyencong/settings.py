@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "axes",
     "ninja",
     "simple_history",
+    "django_tasks_db",
     "khuyencong.core",
     "khuyencong.geo",
     "khuyencong.accounts",
@@ -237,3 +238,14 @@ LOGGING = {
 
 # --- API ---
 NINJA_PAGINATION_PER_PAGE = 100
+
+# --- background jobs: Django's Tasks API on the database (worker: `khuyencong db_worker`) ---
+# Long exports run there; KHUYENCONG_TASKS=immediate runs them in the request instead (tests).
+TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"
+        if os.environ.get("KHUYENCONG_TASKS") == "immediate"
+        else "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
