@@ -4,8 +4,10 @@ month. Provinces that do not use the system yet send them as files (`import_subm
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.validity import Validity, ValidityQuerySet
 from khuyencong.geo.models import AdministrativeUnit
 
 from .choices import SubmissionOrigin, SubmissionStatus
@@ -36,6 +38,12 @@ class Submission(models.Model):
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
+    due_on = models.DateField(
+        _("due"), null=True, blank=True, help_text=_("The deadline in force when it was submitted.")
+    )
+    checks = models.JSONField(
+        _("consistency checks"), default=list, blank=True, help_text=_("Violations found when submitted.")
+    )
 
     JURISDICTION_UNIT_FIELD = "unit"
 
@@ -55,6 +63,10 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit.name} {self.through_month}/{self.year} v{self.version}"
+
+    @property
+    def late(self) -> bool:
+        return self.due_on is not None and timezone.localdate(self.submitted_at) > self.due_on
 
 
 class FigureRow(models.Model):
@@ -97,3 +109,29 @@ class IndicatorRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_code}: {self.planned} / {self.achieved}"
+
+
+class ReportDeadline(Validity):
+    """When the report through a month is due: `days` after the end of that month (the 9-month report
+    of a year through 30/09 + `days`). Data with effective dates, editable by administrators."""
+
+    through_month = models.PositiveSmallIntegerField(_("through month"))
+    days = models.PositiveSmallIntegerField(_("days after the period ends"))
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+
+    objects = ValidityQuerySet.as_manager()
+
+    class Meta(Validity.Meta):
+        verbose_name = _("report deadline")
+        verbose_name_plural = _("report deadlines")
+        ordering = ["through_month", "valid_from"]
+        constraints = [
+            *Validity.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(through_month__gte=1) & Q(through_month__lte=12),
+                name="reporting_deadline_month",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.through_month}: +{self.days}"
