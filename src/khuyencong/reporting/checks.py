@@ -121,3 +121,29 @@ def check_not_above(executed: int, plan: int, *, label: str = "") -> Violation |
             {"executed": executed, "plan": plan},
         )
     return None
+
+
+def check_rows(figures: list[dict[str, Any]]) -> list[Violation]:
+    """Rules on a province's figure rows (source, content_group, plan_dong, executed_dong): executed
+    above plan, and content groups that do not add up to the source's total row."""
+    out: list[Violation] = []
+    for source in sorted({row["source"] for row in figures}):
+        rows = [row for row in figures if row["source"] == source]
+        total = next((row for row in rows if not row["content_group"]), None)
+        groups = [row for row in rows if row["content_group"]]
+        for row in rows:
+            label = f"{source} {row['content_group'] or ''}".strip()
+            violation = check_not_above(row["executed_dong"], row["plan_dong"], label=label)
+            if violation is not None:
+                out.append(violation)
+        if total is not None and groups:
+            for column in ("plan_dong", "executed_dong"):
+                violation = check_sum(
+                    [Stated.of(int(row[column])) for row in groups],
+                    Stated.of(int(total[column])),
+                    rule="groups_total",
+                    label=f"{source} {column}",
+                )
+                if violation is not None:
+                    out.append(violation)
+    return out

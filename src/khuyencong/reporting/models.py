@@ -1,6 +1,10 @@
 """Submitted period reports: a frozen, versioned snapshot of a province's figures for a year through a
 month. Provinces that do not use the system yet send them as files (`import_submissions`)."""
 
+import calendar
+import datetime as dt
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -135,3 +139,58 @@ class ReportDeadline(Validity):
 
     def __str__(self) -> str:
         return f"{self.through_month}: +{self.days}"
+
+    @classmethod
+    def due(cls, year: int, through_month: int) -> dt.date | None:
+        """When the report of `year` through `through_month` is due, by the rule in force at the end of
+        the period; None when no rule covers it."""
+        end = dt.date(year, through_month, calendar.monthrange(year, through_month)[1])
+        rule = cls.objects.valid_on(end).filter(through_month=through_month).order_by("-valid_from").first()
+        return end + dt.timedelta(days=rule.days) if rule else None
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class ExportJob(models.Model):
+    """A report download made in the background (`tasks.run_export`): the parameters asked for, the
+    progress, and the file when done. It belongs to the user who asked; nobody else sees it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="report_exports",
+    )
+    params = models.JSONField(_("report parameters"), default=dict)
+    format = models.CharField(_("format"), max_length=8)
+    status = models.CharField(
+        _("status"), max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    content = models.BinaryField(_("file content"), null=True, blank=True, editable=False)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("content type"), max_length=120, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report export")
+        verbose_name_plural = _("report exports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="reporting_exportjob_progress"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.format} {self.params.get('scope', '')} {self.params.get('year', '')} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {ExportStatus.DONE, ExportStatus.FAILED}

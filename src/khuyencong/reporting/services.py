@@ -1,22 +1,61 @@
-"""Report submissions. `submissions_import` loads provinces' figures from a file: all rows are checked
-first and nothing is written unless every row is valid; re-importing the same figures changes nothing."""
+"""Report submissions: a province produces its period report from live figures and submits it (a frozen,
+versioned snapshot); the region or the ministry approves it or returns it with a comment; a resubmission
+is a new version. Provinces that do not use the system send files (`submissions_import`): all rows are
+checked first and nothing is written unless every row is valid; re-importing the same figures changes
+nothing. Every submission records its deadline and the consistency checks it fails."""
 
+import datetime as dt
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.accounts.jurisdiction import Action, allows, restrict
+from khuyencong.accounts.jurisdiction import Action, allows
 from khuyencong.core.audit import audit_record
-from khuyencong.core.errors import NotInJurisdiction, PermissionDenied, ValidationFailed
+from khuyencong.core.errors import DomainError, NotInJurisdiction, PermissionDenied, ValidationFailed
+from khuyencong.core.reference import LoadReport
 from khuyencong.geo.models import AdministrativeUnit
 
+from .access import may_decide, may_submit
 from .choices import SubmissionOrigin, SubmissionStatus
 from .imports import read_file
-from .models import FigureRow, IndicatorRow, Submission
+from .live import Period
+from .models import FigureRow, IndicatorRow, ReportDeadline, Submission
+from .selectors import may_read_submission
+from .validation import Rows, province_snapshot, submission_violations
+
+REFERENCE_FILE = Path(__file__).parent / "reference" / "reporting.json"
+
+
+class SubmissionNotPending(DomainError):
+    code = "submission_not_pending"
+    status = 409
+    default_message = _("Only the latest version, while it awaits a decision, can be approved or returned.")
+
+
+class SubmissionUnchanged(DomainError):
+    code = "submission_unchanged"
+    status = 409
+    default_message = _("These figures are already submitted; nothing has changed since.")
+
+
+@transaction.atomic
+def reporting_reference_load(*, report: LoadReport | None = None) -> LoadReport:
+    """Report deadlines (data with effective dates; administrators edit them in the admin)."""
+    report = report or LoadReport()
+    data = json.loads(REFERENCE_FILE.read_text(encoding="utf-8"))
+    for item in data["deadlines"]:
+        _rule, created = ReportDeadline.objects.get_or_create(
+            through_month=item["through_month"],
+            valid_from=dt.date.fromisoformat(item["valid_from"]),
+            defaults={"days": item["days"], "legal_basis": item["legal_basis"]},
+        )
+        report.created["report deadlines"] += int(created)
+    return report
 
 
 def _content_key(figures: list[dict[str, Any]], indicators: list[dict[str, Any]]) -> str:
@@ -49,57 +88,170 @@ def submissions_import(*, actor: Any, name: str, content: bytes, approve: bool =
             errors=[e.as_dict() for e in parsed.errors],
         )
     units = AdministrativeUnit.objects.in_bulk([key[0] for key in parsed.figures])
-    if not approve:
-        allowed = set(
-            restrict(AdministrativeUnit.objects.filter(pk__in=list(units)), actor, Action.CHANGE).values_list(
-                "pk", flat=True
-            )
-        )
-        if set(units) - allowed:
-            raise NotInJurisdiction(_("The file holds figures of a province outside your jurisdiction."))
+    if not approve and not all(may_submit(actor, unit) for unit in units.values()):
+        raise NotInJurisdiction(_("The file holds figures of a province outside your jurisdiction."))
     checksum = hashlib.sha256(content).hexdigest()
     created: list[Submission] = []
     for key in sorted(parsed.figures):
         unit_id, year, month = key
         figures, indicators = parsed.figures[key], parsed.indicators.get(key, [])
-        content_key = _content_key(figures, indicators)
-        latest = (
-            Submission.objects.select_for_update()
-            .filter(unit_id=unit_id, year=year, through_month=month)
-            .order_by("-version")
-            .first()
-        )
-        if latest is not None and latest.content_key == content_key:
+        latest = _latest(unit_id, year, month)
+        if latest is not None and latest.content_key == _content_key(figures, indicators):
             continue  # the same figures again: nothing changes
-        submission = Submission.objects.create(
-            unit=units[unit_id],
-            year=year,
-            through_month=month,
-            version=(latest.version + 1) if latest else 1,
-            status=SubmissionStatus.APPROVED if approve else SubmissionStatus.SUBMITTED,
-            origin=SubmissionOrigin.FILE,
-            file_name=name[:255],
-            checksum=checksum,
-            content_key=content_key,
-            submitted_by=actor,
-            decided_by=actor if approve else None,
-            decided_at=timezone.now() if approve else None,
-            comment=str(_("Imported from %(file)s (SHA-256 %(sum)s).") % {"file": name, "sum": checksum})
-            if approve
-            else "",
+        created.append(
+            _create(
+                actor,
+                units[unit_id],
+                Period(year, month),
+                figures,
+                indicators,
+                latest=latest,
+                origin=SubmissionOrigin.FILE,
+                approve=approve,
+                file_name=name,
+                checksum=checksum,
+                comment=str(_("Imported from %(file)s (SHA-256 %(sum)s).") % {"file": name, "sum": checksum})
+                if approve
+                else "",
+            )
         )
-        FigureRow.objects.bulk_create([FigureRow(submission=submission, **row) for row in figures])
-        IndicatorRow.objects.bulk_create([IndicatorRow(submission=submission, **row) for row in indicators])
-        audit_record(
-            actor=actor,
-            action="report.import",
-            obj=submission,
-            after={
-                "status": submission.status,
-                "version": submission.version,
-                "file": name,
-                "sha256": checksum,
-            },
-        )
-        created.append(submission)
     return created
+
+
+def _latest(unit_id: int, year: int, through_month: int) -> Submission | None:
+    return (
+        Submission.objects.select_for_update()
+        .filter(unit_id=unit_id, year=year, through_month=through_month)
+        .order_by("-version")
+        .first()
+    )
+
+
+def _create(
+    actor: Any,
+    unit: AdministrativeUnit,
+    period: Period,
+    figures: Rows,
+    indicators: Rows,
+    *,
+    latest: Submission | None,
+    origin: str,
+    approve: bool = False,
+    file_name: str = "",
+    checksum: str = "",
+    comment: str = "",
+) -> Submission:
+    """A new version of the province's report for the period, with its deadline and checks."""
+    now = timezone.now()
+    submission = Submission.objects.create(
+        unit=unit,
+        year=period.year,
+        through_month=period.through_month,
+        version=(latest.version + 1) if latest else 1,
+        status=SubmissionStatus.APPROVED if approve else SubmissionStatus.SUBMITTED,
+        origin=origin,
+        file_name=file_name[:255],
+        checksum=checksum,
+        content_key=_content_key(figures, indicators),
+        submitted_by=actor,
+        decided_by=actor if approve else None,
+        decided_at=now if approve else None,
+        comment=comment,
+        due_on=ReportDeadline.due(period.year, period.through_month),
+        checks=submission_violations(unit, period, figures, compare_live=origin == SubmissionOrigin.FILE),
+    )
+    FigureRow.objects.bulk_create([FigureRow(submission=submission, **row) for row in figures])
+    IndicatorRow.objects.bulk_create([IndicatorRow(submission=submission, **row) for row in indicators])
+    audit_record(
+        actor=actor,
+        action="report.import" if origin == SubmissionOrigin.FILE else "report.submit",
+        obj=submission,
+        before={"status": latest.status, "version": latest.version} if latest else None,
+        after={
+            "status": submission.status,
+            "version": submission.version,
+            "plan_dong": sum(r["plan_dong"] for r in figures if not r["content_group"]),
+            "executed_dong": sum(r["executed_dong"] for r in figures if not r["content_group"]),
+            **({"file": file_name, "sha256": checksum} if file_name else {}),
+        },
+        reason=comment,
+    )
+    return submission
+
+
+@transaction.atomic
+def submission_submit(
+    *, actor: Any, unit: AdministrativeUnit, year: int, through_month: int, comment: str = ""
+) -> Submission:
+    """Freeze the province's live figures for the period as a new version awaiting approval.
+
+    Refused before the period's last month begins (`period_not_started`), when the actor may not submit
+    for the province, and when the latest version pending or approved holds the same figures
+    (`submission_unchanged`)."""
+    if not allows(actor, Action.CHANGE):
+        raise PermissionDenied()
+    if not may_submit(actor, unit):
+        raise NotInJurisdiction()
+    period = Period(year, through_month)
+    if timezone.localdate() < period.end.replace(day=1):
+        raise ValidationFailed(
+            _("The report through %(month)s/%(year)s can be submitted from the first day of that month.")
+            % {"month": through_month, "year": year},
+            code="period_not_started",
+            field="through_month",
+        )
+    figures, indicators = province_snapshot(unit, period)
+    latest = _latest(unit.pk, year, through_month)
+    if (
+        latest is not None
+        and latest.status != SubmissionStatus.RETURNED
+        and latest.content_key == _content_key(figures, indicators)
+    ):
+        raise SubmissionUnchanged()
+    return _create(
+        actor,
+        unit,
+        period,
+        figures,
+        indicators,
+        latest=latest,
+        origin=SubmissionOrigin.SYSTEM,
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def submission_decide(*, actor: Any, submission_id: int, approve: bool, comment: str = "") -> Submission:
+    """Approve the latest pending version of a province's report, or return it with a comment."""
+    submission = (
+        Submission.objects.select_for_update().select_related("unit").filter(pk=submission_id).first()
+    )
+    if submission is None or not may_read_submission(actor, submission):
+        raise NotInJurisdiction()
+    if not may_decide(actor, submission.unit):
+        raise PermissionDenied(_("Only the region or the ministry approves or returns a province's report."))
+    latest = _latest(submission.unit_id, submission.year, submission.through_month)
+    if submission.status != SubmissionStatus.SUBMITTED or latest is None or latest.pk != submission.pk:
+        raise SubmissionNotPending()
+    comment = (comment or "").strip()
+    if not approve and not comment:
+        raise ValidationFailed(
+            _("Say what the province must change: a returned report needs a comment."),
+            code="comment_required",
+            field="comment",
+        )
+    before = {"status": submission.status}
+    submission.status = SubmissionStatus.APPROVED if approve else SubmissionStatus.RETURNED
+    submission.decided_by = actor
+    submission.decided_at = timezone.now()
+    submission.comment = comment
+    submission.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+    audit_record(
+        actor=actor,
+        action="report.approve" if approve else "report.return",
+        obj=submission,
+        before=before,
+        after={"status": submission.status, "version": submission.version},
+        reason=comment,
+    )
+    return submission

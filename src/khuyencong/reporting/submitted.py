@@ -2,11 +2,13 @@
 period (optionally the latest submitted ones), with completeness — which provinces have not submitted.
 """
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Min, QuerySet
+from django.utils import timezone
 
 from khuyencong.finance.selectors import ExecutedTotals
 from khuyencong.geo.models import AdministrativeUnit
@@ -16,7 +18,7 @@ from khuyencong.plans.selectors import PlanTotals
 
 from .choices import SubmissionStatus
 from .live import NATION, LiveFigures, Period, Scope, figures_of
-from .models import Submission
+from .models import ReportDeadline, Submission
 
 SOURCE_OF = {"KCQG": FundingSource.NATIONAL, "KCDP": FundingSource.LOCAL}
 
@@ -50,18 +52,50 @@ def latest_submissions(
 class Completeness:
     expected: list[AdministrativeUnit]
     submitted: dict[int, Submission] = field(default_factory=dict)
+    period: Period | None = None
 
     def as_dict(self) -> dict[str, Any]:
         missing = [p for p in self.expected if p.pk not in self.submitted]
+        due = ReportDeadline.due(self.period.year, self.period.through_month) if self.period else None
+        first = self._first_submitted()
+        late = [
+            p
+            for p in self.expected
+            if due is not None
+            and (timezone.localdate(first[p.pk]) > due if p.pk in first else timezone.localdate() > due)
+        ]
         return {
             "expected": len(self.expected),
             "submitted": len(self.submitted),
             "missing": [{"code": p.code, "name": p.name} for p in missing],
+            "due_on": due.isoformat() if due else None,
+            "late": [
+                {
+                    "code": p.code,
+                    "name": p.name,
+                    "first_submitted": timezone.localdate(first[p.pk]).isoformat() if p.pk in first else None,
+                }
+                for p in late
+            ],
             "versions": [
                 {"code": s.unit.code, "version": s.version, "status": s.status}
                 for s in self.submitted.values()
             ],
         }
+
+    def _first_submitted(self) -> dict[int, dt.datetime]:
+        """When each expected province first submitted for the period (lateness counts from there: a
+        report returned and resubmitted is not late for that)."""
+        if self.period is None:
+            return {}
+        return dict(
+            Submission.objects.filter(
+                unit__in=self.expected, year=self.period.year, through_month=self.period.through_month
+            )
+            .values("unit_id")
+            .annotate(first=Min("submitted_at"))
+            .values_list("unit_id", "first")
+        )
 
 
 def _totals(submissions: dict[int, Submission]) -> tuple[PlanTotals, ExecutedTotals, dict[str, int]]:
@@ -100,7 +134,7 @@ def submitted_figures(
         provinces = scope_provinces(s, p)
         latest = latest_submissions(provinces, p, include_unapproved=include_unapproved)
         plan, done, achieved = _totals(latest)
-        return plan, done, achieved, Completeness(provinces, latest)
+        return plan, done, achieved, Completeness(provinces, latest, p)
 
     plan, done, achieved, completeness = one(scope, period)
     previous_plan, previous_done, _a, _c = one(scope, period.previous())
