@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 
 from khuyencong.accounts.jurisdiction import Action, restrict
 from khuyencong.establishments.models import Establishment
+from khuyencong.geo.selectors import province_field
+from khuyencong.plans.selectors import group_codes
 from khuyencong.projects.choices import ProjectState
 from khuyencong.projects.models import Participant, Project
 
@@ -120,38 +122,44 @@ def executed(
     end: dt.date,
     source: str | None = None,
     projects: QuerySet[Project] | None = None,
+    boundaries: str = "current",
 ) -> ExecutedTotals:
     """Disbursed (advances + payments − recoveries) with value dates from `start` to `end`, over the
     projects the user may see (or `projects`): total, by funding source, by content group of the plan's
-    programme (group code) and by the current province of the project's location."""
-    from khuyencong.catalog.models import Activity
-
+    programme (group code) and by province of the project's location — the province it lies in today
+    (`boundaries="current"`) or the one it lay in when the unit was in force (`"historical"`)."""
     qs = projects if projects is not None else restrict(Project.objects.all(), user)
-    entries = LedgerEntry.objects.filter(project__in=qs, value_date__gte=start, value_date__lte=end)
+    scoped = Project.objects.filter(pk__in=qs.values("pk"))
     if source:
-        entries = entries.filter(project__plan_line__plan__source=source)
-    rows = (
-        entries.values(
-            "project__plan_line__plan__source",
-            "project__plan_line__plan__programme",
-            "project__plan_line__activity",
-            "project__location__current_province",
-        )
+        scoped = scoped.filter(plan_line__plan__source=source)
+    # Each project's disbursed sum (one index lookup per project), then summed by source, programme,
+    # activity and province: the joins run once per project instead of once per ledger entry.
+    disbursed = (
+        LedgerEntry.objects.filter(project=OuterRef("pk"), value_date__gte=start, value_date__lte=end)
+        .order_by()
+        .values("project")
         .annotate(s=Sum("disbursed_delta"))
+        .values("s")
+    )
+    unit_field = f"location__{province_field(boundaries)}"
+    rows = (
+        scoped.order_by()
+        .annotate(disbursed=Subquery(disbursed))
+        .values("plan_line__plan__source", "plan_line__plan__programme", "plan_line__activity", unit_field)
+        .annotate(s=Sum("disbursed"))
         .order_by()
     )
-    groups: dict[tuple[int, int], str] = {}
-    for activity in Activity.objects.prefetch_related("groups"):
-        for group in activity.groups.all():
-            groups[(activity.pk, group.programme_id)] = group.code
+    groups = group_codes(first=False)
     totals = ExecutedTotals()
     for row in rows:
-        amount = row["s"] or 0
+        if row["s"] is None:  # no entry in the period: not a row of the ledger's totals
+            continue
+        amount = row["s"]
         totals.total += amount
-        totals.by_source[row["project__plan_line__plan__source"]] += amount
-        key = (row["project__plan_line__activity"], row["project__plan_line__plan__programme"])
+        totals.by_source[row["plan_line__plan__source"]] += amount
+        key = (row["plan_line__activity"], row["plan_line__plan__programme"])
         totals.by_group[groups.get(key, "")] += amount
-        totals.by_unit[row["project__location__current_province"]] += amount
+        totals.by_unit[row[unit_field]] += amount
     return totals
 
 

@@ -30,6 +30,17 @@ def containment_q(unit: AdministrativeUnit, prefix: str = "") -> Q:
     return own
 
 
+BOUNDARIES = ("current", "historical")
+
+
+def province_field(boundaries: str) -> str:
+    """The unit's field that names its province under `boundaries`: the province it lies in today
+    (`current`, legacy units rolled up) or the one it belonged to in its own time (`historical`)."""
+    if boundaries not in BOUNDARIES:
+        raise ValueError(f"boundaries are current or historical, not {boundaries!r}")
+    return "current_province" if boundaries == "current" else "province"
+
+
 def units_within(
     unit: AdministrativeUnit, *, on: dt.date | None = None, level: str | None = None
 ) -> UnitQuerySet:

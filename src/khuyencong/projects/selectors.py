@@ -2,6 +2,7 @@
 
 import calendar
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,29 +29,44 @@ def projects_visible(user: Any, action: Action = Action.VIEW) -> QuerySet[Projec
     )
 
 
-def deadline_rule(kind: str, on: dt.date) -> DeadlineRule | None:
-    return DeadlineRule.objects.valid_on(on).filter(kind=kind).order_by("-valid_from").first()
+class DeadlineRules:
+    """The deadline rules, read once: picking the rule in force on a day for many projects costs no
+    query per project."""
+
+    def __init__(self) -> None:
+        self._by_kind: dict[str, list[DeadlineRule]] = defaultdict(list)
+        rules = sorted(DeadlineRule.objects.all(), key=lambda r: r.valid_from or dt.date.min, reverse=True)
+        for rule in rules:
+            self._by_kind[rule.kind].append(rule)
+
+    def on(self, kind: str, day: dt.date) -> DeadlineRule | None:
+        """The rule of `kind` in force on `day` (the latest that took effect)."""
+        return next((rule for rule in self._by_kind[kind] if rule.is_valid_on(day)), None)
 
 
-def settlement_due(project: Project) -> dt.date | None:
+def deadline_rule(kind: str, on: dt.date, rules: DeadlineRules | None = None) -> DeadlineRule | None:
+    return (rules or DeadlineRules()).on(kind, on)
+
+
+def settlement_due(project: Project, rules: DeadlineRules | None = None) -> dt.date | None:
     """The settlement dossier is due `days` after the (last) acceptance."""
     if project.accepted_on is None:
         return None
-    rule = deadline_rule(DeadlineKind.SETTLEMENT, project.accepted_on)
+    rule = deadline_rule(DeadlineKind.SETTLEMENT, project.accepted_on, rules)
     return project.accepted_on + dt.timedelta(days=rule.days) if rule and rule.days is not None else None
 
 
-def liquidation_due(project: Project) -> dt.date | None:
+def liquidation_due(project: Project, rules: DeadlineRules | None = None) -> dt.date | None:
     """Contracts are liquidated by the rule's day and month of the year after the project ends."""
     year = max(project.year, project.end_date.year) + 1
-    rule = deadline_rule(DeadlineKind.LIQUIDATION, dt.date(year, 1, 1))
+    rule = deadline_rule(DeadlineKind.LIQUIDATION, dt.date(year, 1, 1), rules)
     return dt.date(year, rule.month, rule.day) if rule and rule.month and rule.day else None
 
 
-def progress_due(on: dt.date) -> dt.date | None:
+def progress_due(on: dt.date, rules: DeadlineRules | None = None) -> dt.date | None:
     """This month's progress report is due on the rule's day of the month (its last day when the month
     is shorter)."""
-    rule = deadline_rule(DeadlineKind.PROGRESS, on)
+    rule = deadline_rule(DeadlineKind.PROGRESS, on, rules)
     if not rule or not rule.day:
         return None
     return on.replace(day=min(rule.day, calendar.monthrange(on.year, on.month)[1]))
@@ -81,18 +97,19 @@ def overdue_items(
     - progress report: under way, past this month's day, and no report for this month."""
     on = on or timezone.localdate()
     qs = projects if projects is not None else projects_visible(user)
+    rules = DeadlineRules()
     items: list[Overdue] = []
     for project in qs.filter(state__in=[ProjectState.ACCEPTED, ProjectState.LIQUIDATED]):
-        due = settlement_due(project)
+        due = settlement_due(project, rules)
         if due and due < on:
             items.append(Overdue(project, DeadlineKind.SETTLEMENT, due, on))
     for project in qs.filter(
         state__in=[ProjectState.CONTRACTED, ProjectState.IN_PROGRESS, ProjectState.ACCEPTED], year__lt=on.year
     ):
-        due = liquidation_due(project)
+        due = liquidation_due(project, rules)
         if due and due < on:
             items.append(Overdue(project, DeadlineKind.LIQUIDATION, due, on))
-    due = progress_due(on)
+    due = progress_due(on, rules)
     if due and due < on:
         month = on.replace(day=1)
         reported = ProgressReport.objects.filter(project=OuterRef("pk"), month=month)

@@ -1,11 +1,11 @@
 """Live figures: a scope's plan (as of a date), executed amounts (ledger, by value date) and indicators
 (deliverables), read straight from the plans, finance and projects apps.
 
-A scope is the nation, a region (its provinces in the report's year) or an administrative unit with
-everything within it, across the 2025 reform (legacy units roll up into today's provinces).
+A scope is the nation, a region (its provinces in each year of the period) or an administrative unit
+with everything within it, across the 2025 reform (legacy units roll up into today's provinces; see
+`Scope.in_boundaries`). The period (`periods.Period`) is part of a year or a range of years.
 """
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from functools import reduce
@@ -19,13 +19,14 @@ from khuyencong.catalog.models import Indicator
 from khuyencong.core.errors import ValidationFailed
 from khuyencong.finance.selectors import ExecutedTotals, executed
 from khuyencong.geo.models import AdministrativeUnit, Region
-from khuyencong.geo.selectors import containment_q, region_provinces, unit_on
+from khuyencong.geo.selectors import BOUNDARIES, containment_q, region_provinces, unit_on
 from khuyencong.plans.choices import FundingSource
 from khuyencong.plans.models import Plan
 from khuyencong.plans.selectors import PlanTotals, plan_as_of
 from khuyencong.projects.models import Deliverable, Project
 
 from .metrics import Figures, Split
+from .periods import Period, years_earlier
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,21 @@ class Scope:
         if self.unit is None:
             raise ValueError(f"scope {self.key} names no unit")
         return containment_q(self.unit, prefix)
+
+    def in_boundaries(self, boundaries: str) -> "Scope":
+        """The scope under `boundaries`. `historical`: the unit as it was (unit:58 for 2022 is Ninh
+        Thuận alone). `current`: a unit no longer in force gives way to the 2025 province it rolled up
+        into (unit:56 for 2022 is today's Khánh Hòa, Ninh Thuận included; so is unit:58)."""
+        if boundaries not in BOUNDARIES:
+            raise ValidationFailed(
+                _("Boundaries are current or historical."), code="invalid_boundaries", field="boundaries"
+            )
+        if boundaries == "historical" or self.unit is None or self.unit.is_current:
+            return self
+        today = self.unit.current_province
+        if today is None:
+            return self
+        return Scope("unit", today.code, today.name, unit=today)
 
 
 NATION = Scope("nation", "", str(_("the whole country")))
@@ -81,35 +97,18 @@ def parse_scope(text: str, year: int) -> Scope:
     )
 
 
-@dataclass(frozen=True)
-class Period:
-    year: int
-    through_month: int = 12
-
-    def __post_init__(self) -> None:
-        if not 1 <= self.through_month <= 12:
-            raise ValidationFailed(_("A month is 1 to 12."), code="invalid_period", field="through_month")
-
-    @property
-    def start(self) -> dt.date:
-        return dt.date(self.year, 1, 1)
-
-    @property
-    def end(self) -> dt.date:
-        return dt.date(self.year, self.through_month, calendar.monthrange(self.year, self.through_month)[1])
-
-    def previous(self) -> "Period":
-        return Period(self.year - 1, self.through_month)
+def _years_q(scope: Scope, years: list[int], prefix: str) -> Q:
+    """Rows of `years` whose unit (at `prefix`) lies in the scope in their own year."""
+    return reduce(or_, (Q(year=year) & scope.units_q(year, prefix) for year in years))
 
 
-def _plans(scope: Scope, year: int) -> QuerySet[Plan]:
-    plans = Plan.objects.filter(year=year)
-    return plans if scope.kind == "nation" else plans.filter(scope.units_q(year, "unit__"))
+def _plans(scope: Scope, years: list[int]) -> QuerySet[Plan]:
+    return Plan.objects.filter(_years_q(scope, years, "unit__"))
 
 
-def _projects(scope: Scope, year: int) -> QuerySet[Project]:
-    projects = Project.objects.filter(year=year)
-    return projects if scope.kind == "nation" else projects.filter(scope.units_q(year, "location__"))
+def scope_projects(scope: Scope, period: Period) -> QuerySet[Project]:
+    """The projects of the period's year(s) located in the scope."""
+    return Project.objects.filter(_years_q(scope, period.all_years, "location__"))
 
 
 def _split(by_source: dict[str, int]) -> Split:
@@ -142,32 +141,64 @@ class LiveFigures:
     achieved: dict[str, int]
 
 
-def _one_year(scope: Scope, period: Period, as_of: dt.date) -> tuple[PlanTotals, ExecutedTotals]:
-    plan = plan_as_of(None, year=period.year, on=as_of, plans=_plans(scope, period.year))
-    done = executed(None, start=period.start, end=period.end, projects=_projects(scope, period.year))
-    return plan, done
+def _add(into: dict, more: dict) -> None:
+    for key, amount in more.items():
+        into[key] = into.get(key, 0) + amount
 
 
-def _year_earlier(day: dt.date) -> dt.date:
-    return day.replace(year=day.year - 1, day=min(day.day, calendar.monthrange(day.year - 1, day.month)[1]))
+def add_plans(totals: list[PlanTotals]) -> PlanTotals:
+    """The sum of several years' plan totals."""
+    out = PlanTotals()
+    for one in totals:
+        out.total += one.total
+        _add(out.by_source, one.by_source)
+        _add(out.by_group, one.by_group)
+        _add(out.by_unit, one.by_unit)
+        _add(out.targets, one.targets)
+    return out
 
 
-def live_figures(scope: Scope, period: Period, as_of: dt.date | None = None) -> LiveFigures:
-    as_of = as_of or period.end
-    plan, done = _one_year(scope, period, as_of)
-    previous_plan, previous_done = _one_year(scope, period.previous(), _year_earlier(as_of))
-    national_plan, national_done = (
-        (plan, done) if scope.kind == "nation" else _one_year(NATION, period, as_of)
+def period_totals(
+    scope: Scope, period: Period, as_of: dt.date | None = None, *, boundaries: str = "current"
+) -> tuple[PlanTotals, ExecutedTotals]:
+    """The scope's annual plans of the period's years (each as approved on `Period.plan_day`), added
+    up, and what it disbursed with value dates in the period (projects of the period's years)."""
+    plans = [
+        plan_as_of(
+            None,
+            year=year,
+            on=period.plan_day(year, as_of),
+            plans=_plans(scope, [year]),
+            boundaries=boundaries,
+        )
+        for year in period.all_years
+    ]
+    done = executed(
+        None,
+        start=period.start,
+        end=period.end,
+        projects=scope_projects(scope, period),
+        boundaries=boundaries,
     )
+    return (plans[0] if len(plans) == 1 else add_plans(plans)), done
+
+
+def live_figures(
+    scope: Scope, period: Period, as_of: dt.date | None = None, *, boundaries: str = "current"
+) -> LiveFigures:
+    """The scope's figures for the period, the previous period (plans as of the same day a year — or a
+    range — earlier when `as_of` is given) and the nation, and the indicators its projects achieved."""
+    plan, done = period_totals(scope, period, as_of, boundaries=boundaries)
+    earlier = years_earlier(as_of, period.span) if as_of else None
+    previous_plan, previous_done = period_totals(scope, period.previous(), earlier, boundaries=boundaries)
+    national = (plan, done) if scope.kind == "nation" else period_totals(NATION, period, as_of)
     achieved = dict(
-        Deliverable.objects.filter(project__in=_projects(scope, period.year), achieved__isnull=False)
+        Deliverable.objects.filter(project__in=scope_projects(scope, period), achieved__isnull=False)
         .values("indicator__code")
         .annotate(n=Sum("achieved"))
         .values_list("indicator__code", "n")
     )
-    figures = figures_of(
-        (plan, done), previous=(previous_plan, previous_done), national=(national_plan, national_done)
-    )
+    figures = figures_of((plan, done), previous=(previous_plan, previous_done), national=national)
     return LiveFigures(figures, plan, done, achieved)
 
 

@@ -30,7 +30,11 @@ def scope_provinces(scope: Scope, period: Period) -> list[AdministrativeUnit]:
     if scope.region is not None:
         in_force = set(provinces_on(period.end).values_list("pk", flat=True))
         return [p for p in region_provinces(scope.region, period.year).order_by("code") if p.pk in in_force]
-    return [scope.unit] if scope.unit is not None else []
+    if scope.unit is None:
+        return []
+    # the unit itself when in force; else the provinces of the time within it (today's Khánh Hòa in 2022:
+    # the legacy Khánh Hòa and Ninh Thuận)
+    return list(provinces_on(period.end).filter(scope.units_q(period.year, "")).order_by("code"))
 
 
 def latest_submissions(
@@ -98,14 +102,18 @@ class Completeness:
         )
 
 
-def _totals(submissions: dict[int, Submission]) -> tuple[PlanTotals, ExecutedTotals, dict[str, int]]:
+def _totals(
+    submissions: dict[int, Submission], boundaries: str = "current"
+) -> tuple[PlanTotals, ExecutedTotals, dict[str, int]]:
     plan, done = PlanTotals(), ExecutedTotals()
     achieved: dict[str, int] = defaultdict(int)
     for submission in submissions.values():
         rows = list(submission.figures.all())
         # Rows broken down by content group make the source's total when no total row is given.
         totals = {r.source for r in rows if not r.content_group}
-        unit = submission.unit.current_province_id or submission.unit_id
+        unit = submission.unit_id
+        if boundaries == "current":
+            unit = submission.unit.current_province_id or unit
         for row in rows:
             source = SOURCE_OF[row.source]
             if row.content_group:
@@ -128,12 +136,12 @@ def _totals(submissions: dict[int, Submission]) -> tuple[PlanTotals, ExecutedTot
 
 
 def submitted_figures(
-    scope: Scope, period: Period, *, include_unapproved: bool = False
+    scope: Scope, period: Period, *, include_unapproved: bool = False, boundaries: str = "current"
 ) -> tuple[LiveFigures, Completeness]:
     def one(s: Scope, p: Period) -> tuple[PlanTotals, ExecutedTotals, dict[str, int], Completeness]:
         provinces = scope_provinces(s, p)
         latest = latest_submissions(provinces, p, include_unapproved=include_unapproved)
-        plan, done, achieved = _totals(latest)
+        plan, done, achieved = _totals(latest, boundaries)
         return plan, done, achieved, Completeness(provinces, latest, p)
 
     plan, done, achieved, completeness = one(scope, period)

@@ -6,9 +6,11 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from khuyencong.accounts.choices import Role
 from khuyencong.core.errors import ValidationFailed
 from khuyencong.reporting.live import Period, parse_scope
 from khuyencong.reporting.report import build_report
+from khuyencong.reporting.services import submissions_import
 from khuyencong.testing.projects import LINE_AMOUNT, make_project
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +69,63 @@ def test_command_writes_the_json(projects):
     assert isinstance(report["executed"]["total"], int)
     with pytest.raises(CommandError):
         call_command("report", "--scope", "somewhere", "--year", "2025")
+
+
+def run(*args: str) -> dict:
+    out = StringIO()
+    call_command("report", "--scope", "unit:56", "--year", "2025", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_command_passes_the_source_and_unapproved_versions_on(world, projects):
+    """The command used to drop --source and --include-unapproved: it reported live figures regardless."""
+    submissions_import(
+        actor=world.user(Role.PROVINCE_OFFICER),
+        name="kh.csv",
+        content=b"year,through_month,unit_code,source,content_group,plan_dong,executed_dong\n2025,12,56,KCDP,,9,7\n",
+        approve=False,
+    )
+    assert run()["executed"]["total"] == 150_000_000  # live
+    approved_only = run("--source", "submitted")
+    assert approved_only["source"] == "submitted"
+    assert approved_only["completeness"]["submitted"] == 0
+    assert approved_only["executed"]["total"] == 0
+    with_unapproved = run("--source", "submitted", "--include-unapproved")
+    assert with_unapproved["executed"]["total"] == 7
+
+
+def test_command_periods_and_boundaries(projects):
+    quarter = run("--quarter", "4")
+    assert (quarter["period"]["kind"], quarter["executed"]["total"]) == ("quarter", 75_000_000)
+    assert run("--half", "1")["period"]["label"] == "6 tháng đầu năm 2025"
+    assert run("--through-month", "3")["period"]["label"] == "3 tháng đầu năm 2025"
+    assert run()["period"]["kind"] == "year"
+    assert run("--boundaries", "historical")["boundaries"] == "historical"
+    programme = run("--programme", "ctkcqg-2021-2025")
+    assert programme["period"]["label"] == "chương trình 2021–2025"
+    assert programme["executed"]["total"] == 150_000_000
+    with pytest.raises(CommandError, match="invalid_period"):
+        run("--programme", "ctkcqg-2026-2030")  # 2025 is not one of its years
+    with pytest.raises(CommandError):
+        run("--quarter", "1", "--half", "1")  # one period only
+    with pytest.raises(CommandError, match="period_not_submitted"):
+        run("--quarter", "1", "--source", "submitted")
+
+
+def test_command_writes_files_for_the_other_formats(projects, tmp_path):
+    with pytest.raises(CommandError, match="--output"):
+        run("--format", "xlsx")
+    target = tmp_path / "bao-cao.xlsx"
+    call_command(
+        "report",
+        "--scope",
+        "unit:56",
+        "--year",
+        "2025",
+        "--format",
+        "xlsx",
+        "--output",
+        str(target),
+        stdout=StringIO(),
+    )
+    assert target.read_bytes()[:2] == b"PK"  # a zip: the XLSX container
