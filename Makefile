@@ -14,6 +14,9 @@ export DJANGO_SETTINGS_MODULE := khuyencong.settings
 
 run: install assets messages migrate reference demo  ## install, prepare the SQLite database with demo data and serve
 	@$(BIN)/khuyencong demo_logins --url http://$(HOST):$(PORT)/
+	@# The background worker (long exports) runs beside the web server and stops with it.
+	@$(BIN)/khuyencong db_worker --no-reload > var/log/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/khuyencong runserver $(HOST):$(PORT)
 
 test: install assets os-deps messages  ## install and run the whole suite (SQLite, or PostgreSQL with DATABASE_URL)
@@ -42,10 +45,10 @@ node_modules/.installed: package.json package-lock.json
 
 # Chromium drives the page tests; Noto/DejaVu render Vietnamese in PDFs; gettext checks the translation
 # catalogue. Installed with apt when running as root.
-OS_PACKAGES := chromium fonts-noto-core fonts-dejavu-core gettext libpango-1.0-0 libpangoft2-1.0-0
+OS_PACKAGES := chromium fonts-noto-core fonts-dejavu-core gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 os-deps:
 	@if ! command -v chromium >/dev/null || ! command -v xgettext >/dev/null || ! fc-list 2>/dev/null | grep -q DejaVuSans \
-	    || ! ldconfig -p | grep -q libpangoft2; then \
+	    || ! ldconfig -p | grep -q libpangoft2 || ! ldconfig -p | grep -q libharfbuzz-subset; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OS_PACKAGES) >/dev/null; \
 	  else echo "Note: install Debian's $(OS_PACKAGES) (sudo apt-get install ...) to run the browser and catalogue tests."; fi; \
 	fi

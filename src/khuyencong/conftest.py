@@ -22,6 +22,21 @@ def _uploads_in_a_temporary_directory(tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_run_in_the_request():
+    """Background tasks (report exports) run at once, in the test, on the Tasks API's immediate
+    backend. Settings are read before this file, so KHUYENCONG_TASKS cannot be set from here;
+    override_settings sends `setting_changed`, on which django.tasks drops its cached backends.
+    reporting/tests/test_jobs.py switches back to the database backend to run the real worker."""
+    from django.test import override_settings
+
+    immediate = {
+        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}
+    }
+    with override_settings(TASKS=immediate):
+        yield
+
+
 @pytest.fixture
 def world(db):
     world_module.ensure()

@@ -28,5 +28,6 @@ urlpatterns = [
     path("de-an/", include("khuyencong.projects.urls")),
     path("tai-chinh/", include("khuyencong.finance.urls")),
     path("su-kien/", include("khuyencong.events.urls")),
+    path("bao-cao/", include("khuyencong.reporting.urls")),
     path("", include("khuyencong.ui.urls")),
 ]
