@@ -58,7 +58,7 @@ def reporting_reference_load(*, report: LoadReport | None = None) -> LoadReport:
     return report
 
 
-def _content_key(figures: list[dict[str, Any]], indicators: list[dict[str, Any]]) -> str:
+def content_key(figures: list[dict[str, Any]], indicators: list[dict[str, Any]]) -> str:
     canonical = json.dumps(
         {
             "figures": sorted(figures, key=lambda r: (r["source"], r["content_group"])),
@@ -96,7 +96,7 @@ def submissions_import(*, actor: Any, name: str, content: bytes, approve: bool =
         unit_id, year, month = key
         figures, indicators = parsed.figures[key], parsed.indicators.get(key, [])
         latest = _latest(unit_id, year, month)
-        if latest is not None and latest.content_key == _content_key(figures, indicators):
+        if latest is not None and latest.content_key == content_key(figures, indicators):
             continue  # the same figures again: nothing changes
         created.append(
             _create(
@@ -152,7 +152,7 @@ def _create(
         origin=origin,
         file_name=file_name[:255],
         checksum=checksum,
-        content_key=_content_key(figures, indicators),
+        content_key=content_key(figures, indicators),
         submitted_by=actor,
         decided_by=actor if approve else None,
         decided_at=now if approve else None,
@@ -205,7 +205,7 @@ def submission_submit(
     if (
         latest is not None
         and latest.status != SubmissionStatus.RETURNED
-        and latest.content_key == _content_key(figures, indicators)
+        and latest.content_key == content_key(figures, indicators)
     ):
         raise SubmissionUnchanged()
     return _create(
