@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from khuyencong.core.validity import Validity, ValidityQuerySet
 from khuyencong.geo.models import AdministrativeUnit
@@ -194,3 +195,31 @@ class ExportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in {ExportStatus.DONE, ExportStatus.FAILED}
+
+
+class NarrativeTemplate(Validity):
+    """The Vietnamese narrative of the period reports, as a Django template an administrator edits (in
+    the admin, with its history). A report uses the template in force at the end of its period; without
+    one, the default shipped with the system (templates/reporting/narrative_vi.txt)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    body = models.TextField(
+        _("template"),
+        help_text=_(
+            "Django template syntax. Variables: scope.label, plan_word, plan_of, plan_total, plan_kcqg, "
+            "plan_kcdp, growth, growth_abs, plan_before, heading, executed_total, executed_kcqg, "
+            "executed_kcdp, rate, rate_of, rate_kcqg, rate_kcdp, yoy, yoy_abs, same_period, indicators "
+            "(each: name, unit, planned, achieved, rate)."
+        ),
+    )
+    history = HistoricalRecords()
+
+    objects = ValidityQuerySet.as_manager()
+
+    class Meta(Validity.Meta):
+        verbose_name = _("report narrative template")
+        verbose_name_plural = _("report narrative templates")
+        ordering = ["-valid_from"]
+
+    def __str__(self) -> str:
+        return self.name

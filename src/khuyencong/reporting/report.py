@@ -1,20 +1,28 @@
-"""The period report as a JSON-ready dict (live figures). Money in đồng as integers, percentages as
-numbers rounded to 2 decimals, null where a value cannot be computed."""
+"""The period report as a JSON-ready dict (docs/report-schema.md). Money in đồng as integers,
+percentages as numbers rounded to 2 decimals, null where a value cannot be computed."""
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
-from django.template.loader import render_to_string
-from django.utils import translation
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from khuyencong.catalog.models import ContentGroup
-from khuyencong.core.formatting import format_percent, format_vnd
+from khuyencong.core.errors import ValidationFailed
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.plans.choices import FundingSource
+from khuyencong.projects.choices import ProjectState
+from khuyencong.projects.models import Project
+from khuyencong.projects.selectors import overdue_items
 
 from .checks import check_not_above
-from .live import LiveFigures, Period, Scope, indicator_rows, live_figures
+from .live import LiveFigures, Period, Scope, indicator_rows, live_figures, scope_projects
 from .metrics import SOURCES, Split, metrics
+from .narrative import render_narrative
+
+REPORT_SOURCES = ("live", "submitted")
 
 SOURCE_KEYS = {FundingSource.NATIONAL: "KCQG", FundingSource.LOCAL: "KCDP"}
 
@@ -30,6 +38,7 @@ def _amounts(split: Split, by_group: dict[str, int], by_unit: dict[int | None, i
             {
                 "code": units[pk].code if pk in units else None,
                 "name": units[pk].name if pk in units else None,
+                "valid_to": _iso(units[pk].valid_to) if pk in units else None,
                 "amount": amount,
             }
             for pk, amount in sorted(
@@ -37,6 +46,10 @@ def _amounts(split: Split, by_group: dict[str, int], by_unit: dict[int | None, i
             )
         ],
     }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def _checks(live: LiveFigures) -> list[dict[str, Any]]:
@@ -48,35 +61,33 @@ def _checks(live: LiveFigures) -> list[dict[str, Any]]:
     return out
 
 
-def _narrative(scope: Scope, period: Period, live: LiveFigures, derived: dict[str, Any]) -> str:
-    figures = live.figures
-    with translation.override("vi"):
-        context = {
-            "scope": scope,
-            "period": period,
-            "plan_total": format_vnd(figures.plan.total, "ty", 2),
-            "plan_kcqg": format_vnd(figures.plan.KCQG, "ty", 2),
-            "plan_kcdp": format_vnd(figures.plan.KCDP, "ty", 2),
-            "executed_total": format_vnd(figures.executed.total, "ty", 2),
-            "executed_kcqg": format_vnd(figures.executed.KCQG, "ty", 2),
-            "executed_kcdp": format_vnd(figures.executed.KCDP, "ty", 2),
-            "rate": _pct_text(derived["execution_rate_pct"]["total"]),
-            "rate_kcqg": _pct_text(derived["execution_rate_pct"]["KCQG"]),
-            "rate_kcdp": _pct_text(derived["execution_rate_pct"]["KCDP"]),
-            "yoy": derived["executed_yoy_pct"],
-            "yoy_abs": _pct_text(abs(derived["executed_yoy_pct"]))
-            if derived["executed_yoy_pct"] is not None
-            else "",
-            "growth": derived["plan_growth_pct"],
-            "growth_abs": _pct_text(abs(derived["plan_growth_pct"]))
-            if derived["plan_growth_pct"] is not None
-            else "",
-        }
-        return render_to_string("reporting/narrative_vi.txt", context).strip()
+def project_counts(projects: QuerySet[Project]) -> dict[str, int]:
+    """How many of the projects are in each state (every state, zeros included)."""
+    counts = dict(projects.values("state").annotate(n=Count("pk")).order_by().values_list("state", "n"))
+    return {state: counts.get(state, 0) for state in ProjectState.values}
 
 
-def _pct_text(value: float | None) -> str:
-    return format_percent(None if value is None else value / 100)
+def overdue_summary(projects: QuerySet[Project], on: dt.date | None = None) -> dict[str, Any]:
+    """What is overdue today (settlement dossiers, liquidations, progress reports) among the projects."""
+    on = on or timezone.localdate()
+    lean = projects.only("pk", "code", "year", "end_date", "accepted_on", "state")  # counted, not shown
+    items = overdue_items(None, on=on, projects=lean)
+    return {"on": on.isoformat(), "count": len(items), "by_kind": dict(Counter(str(i.kind) for i in items))}
+
+
+def _check_options(period: Period, boundaries: str, source: str) -> None:
+    if source not in REPORT_SOURCES:
+        raise ValidationFailed(_("The source is live or submitted."), code="invalid_source", field="source")
+    if source == "submitted" and not period.submittable:
+        raise ValidationFailed(
+            _(
+                "Provinces submit figures from 1 January to the end of a month only: a report on "
+                "%(period)s cannot be built from submitted figures. Use live figures."
+            )
+            % {"period": period.label},
+            code="period_not_submitted",
+            field="source",
+        )
 
 
 def build_report(
@@ -89,28 +100,30 @@ def build_report(
     include_unapproved: bool = False,
 ) -> dict:
     """The report from live figures, or (`source="submitted"`) from the provinces' latest approved
-    submissions (with `include_unapproved`, the latest submitted ones too), with completeness."""
-    as_of = as_of or period.end
+    submissions (with `include_unapproved`, the latest submitted ones too), with completeness.
+
+    `boundaries="current"` rolls a unit scope that no longer exists into today's province and lists
+    amounts by today's provinces; `"historical"` keeps the units as they were (Scope.in_boundaries)."""
+    _check_options(period, boundaries, source)
+    scope = scope.in_boundaries(boundaries)
     completeness = None
     if source == "submitted":
         from .submitted import submitted_figures
 
-        live, expected = submitted_figures(scope, period, include_unapproved=include_unapproved)
+        live, expected = submitted_figures(
+            scope, period, include_unapproved=include_unapproved, boundaries=boundaries
+        )
         completeness = expected.as_dict()
     else:
-        live = live_figures(scope, period, as_of)
+        live = live_figures(scope, period, as_of, boundaries=boundaries)
     derived = metrics(live.figures)
     groups = {g.code: g for g in ContentGroup.objects.all()}
+    projects = scope_projects(scope, period)
     report = {
         "schema": "khuyencong.report/1",
         "scope": {"kind": scope.kind, "code": scope.code or None, "label": scope.label},
-        "period": {
-            "year": period.year,
-            "through_month": period.through_month,
-            "start": period.start.isoformat(),
-            "end": period.end.isoformat(),
-        },
-        "as_of": as_of.isoformat(),
+        "period": period.as_dict(),
+        "as_of": (as_of or period.end).isoformat(),
         "boundaries": boundaries,
         "source": source,
         "plan": _amounts(live.figures.plan, live.plan.by_group, live.plan.by_unit),
@@ -118,8 +131,10 @@ def build_report(
         **derived,
         "groups": {code: group.name for code, group in groups.items() if code in live.plan.by_group},
         "indicators": indicator_rows(live),
+        "project_counts": project_counts(projects),
+        "overdue": overdue_summary(projects),
         "completeness": completeness,
         "checks": _checks(live),
     }
-    report["narrative_vi"] = _narrative(scope, period, live, derived)
+    report["narrative_vi"] = render_narrative(scope, period, live, derived)
     return report
