@@ -115,6 +115,17 @@ class ExecutedTotals:
     by_unit: dict[int | None, int] = field(default_factory=lambda: defaultdict(int))
 
 
+def _disbursed_between(start: dt.date, end: dt.date) -> QuerySet[Any, Any]:
+    """Each project's disbursed sum from `start` to `end` (a subquery on the outer project)."""
+    return (
+        LedgerEntry.objects.filter(project=OuterRef("pk"), value_date__gte=start, value_date__lte=end)
+        .order_by()
+        .values("project")
+        .annotate(s=Sum("disbursed_delta"))
+        .values("s")
+    )
+
+
 def executed(
     user: Any,
     *,
@@ -134,13 +145,7 @@ def executed(
         scoped = scoped.filter(plan_line__plan__source=source)
     # Each project's disbursed sum (one index lookup per project), then summed by source, programme,
     # activity and province: the joins run once per project instead of once per ledger entry.
-    disbursed = (
-        LedgerEntry.objects.filter(project=OuterRef("pk"), value_date__gte=start, value_date__lte=end)
-        .order_by()
-        .values("project")
-        .annotate(s=Sum("disbursed_delta"))
-        .values("s")
-    )
+    disbursed = _disbursed_between(start, end)
     unit_field = f"location__{province_field(boundaries)}"
     rows = (
         scoped.order_by()
@@ -160,6 +165,25 @@ def executed(
         key = (row["plan_line__activity"], row["plan_line__plan__programme"])
         totals.by_group[groups.get(key, "")] += amount
         totals.by_unit[row[unit_field]] += amount
+    return totals
+
+
+def executed_by_source(*, start: dt.date, end: dt.date, projects: QuerySet[Project]) -> ExecutedTotals:
+    """Only the total and the split by funding source of what `projects` disbursed from `start` to
+    `end`, for comparisons (the previous year, the nation) that need no breakdown by group or province:
+    each project's sum (an index lookup), added up by source."""
+    rows = (
+        Project.objects.filter(pk__in=projects.values("pk"))
+        .order_by()
+        .annotate(disbursed=Subquery(_disbursed_between(start, end)))
+        .values_list("plan_line__plan__source")
+        .annotate(s=Sum("disbursed"))
+        .order_by()
+    )
+    totals = ExecutedTotals()
+    for source, amount in rows:
+        totals.total += amount or 0
+        totals.by_source[source] += amount or 0
     return totals
 
 

@@ -50,16 +50,24 @@ def deadline_rule(kind: str, on: dt.date, rules: DeadlineRules | None = None) ->
 
 def settlement_due(project: Project, rules: DeadlineRules | None = None) -> dt.date | None:
     """The settlement dossier is due `days` after the (last) acceptance."""
-    if project.accepted_on is None:
+    return _settlement_due(project.accepted_on, rules or DeadlineRules())
+
+
+def _settlement_due(accepted_on: dt.date | None, rules: DeadlineRules) -> dt.date | None:
+    if accepted_on is None:
         return None
-    rule = deadline_rule(DeadlineKind.SETTLEMENT, project.accepted_on, rules)
-    return project.accepted_on + dt.timedelta(days=rule.days) if rule and rule.days is not None else None
+    rule = rules.on(DeadlineKind.SETTLEMENT, accepted_on)
+    return accepted_on + dt.timedelta(days=rule.days) if rule and rule.days is not None else None
 
 
 def liquidation_due(project: Project, rules: DeadlineRules | None = None) -> dt.date | None:
     """Contracts are liquidated by the rule's day and month of the year after the project ends."""
-    year = max(project.year, project.end_date.year) + 1
-    rule = deadline_rule(DeadlineKind.LIQUIDATION, dt.date(year, 1, 1), rules)
+    return _liquidation_due(project.year, project.end_date, rules or DeadlineRules())
+
+
+def _liquidation_due(project_year: int, end_date: dt.date, rules: DeadlineRules) -> dt.date | None:
+    year = max(project_year, end_date.year) + 1
+    rule = rules.on(DeadlineKind.LIQUIDATION, dt.date(year, 1, 1))
     return dt.date(year, rule.month, rule.day) if rule and rule.month and rule.day else None
 
 
@@ -88,6 +96,31 @@ class Overdue:
         return ((self.on or timezone.localdate()) - self.due).days
 
 
+def _overdue(qs: QuerySet[Project], on: dt.date) -> list[tuple[int, str, dt.date]]:
+    """(project id, deadline kind, due date) of what is overdue on `on`, read as plain values: no model
+    objects for the thousands of projects a national count goes through."""
+    rules = DeadlineRules()
+    found: list[tuple[int, str, dt.date]] = []
+    settling = qs.filter(state__in=[ProjectState.ACCEPTED, ProjectState.LIQUIDATED])
+    for pk, accepted_on in settling.values_list("pk", "accepted_on"):
+        due = _settlement_due(accepted_on, rules)
+        if due and due < on:
+            found.append((pk, DeadlineKind.SETTLEMENT, due))
+    unliquidated = qs.filter(
+        state__in=[ProjectState.CONTRACTED, ProjectState.IN_PROGRESS, ProjectState.ACCEPTED], year__lt=on.year
+    )
+    for pk, year, end_date in unliquidated.values_list("pk", "year", "end_date"):
+        due = _liquidation_due(year, end_date, rules)
+        if due and due < on:
+            found.append((pk, DeadlineKind.LIQUIDATION, due))
+    due = progress_due(on, rules)
+    if due and due < on:
+        reported = ProgressReport.objects.filter(project=OuterRef("pk"), month=on.replace(day=1))
+        unreported = qs.filter(state=ProjectState.IN_PROGRESS).exclude(Exists(reported))
+        found += [(pk, DeadlineKind.PROGRESS, due) for pk in unreported.values_list("pk", flat=True)]
+    return found
+
+
 def overdue_items(
     user: Any, *, on: dt.date | None = None, projects: QuerySet[Project] | None = None
 ) -> list[Overdue]:
@@ -97,26 +130,19 @@ def overdue_items(
     - progress report: under way, past this month's day, and no report for this month."""
     on = on or timezone.localdate()
     qs = projects if projects is not None else projects_visible(user)
-    rules = DeadlineRules()
-    items: list[Overdue] = []
-    for project in qs.filter(state__in=[ProjectState.ACCEPTED, ProjectState.LIQUIDATED]):
-        due = settlement_due(project, rules)
-        if due and due < on:
-            items.append(Overdue(project, DeadlineKind.SETTLEMENT, due, on))
-    for project in qs.filter(
-        state__in=[ProjectState.CONTRACTED, ProjectState.IN_PROGRESS, ProjectState.ACCEPTED], year__lt=on.year
-    ):
-        due = liquidation_due(project, rules)
-        if due and due < on:
-            items.append(Overdue(project, DeadlineKind.LIQUIDATION, due, on))
-    due = progress_due(on, rules)
-    if due and due < on:
-        month = on.replace(day=1)
-        reported = ProgressReport.objects.filter(project=OuterRef("pk"), month=month)
-        for project in qs.filter(state=ProjectState.IN_PROGRESS).exclude(Exists(reported)):
-            items.append(Overdue(project, DeadlineKind.PROGRESS, due, on))
+    found = _overdue(qs, on)
+    objects = qs.in_bulk({pk for pk, _kind, _due in found})
+    items = [Overdue(objects[pk], kind, due, on) for pk, kind, due in found]
     items.sort(key=lambda o: (o.due, o.project.code))
     return items
+
+
+def overdue_counts(projects: QuerySet[Project], *, on: dt.date | None = None) -> dict[str, int]:
+    """How many deadlines of each kind are overdue on `on` among `projects`."""
+    counts: dict[str, int] = defaultdict(int)
+    for _pk, kind, _due in _overdue(projects, on or timezone.localdate()):
+        counts[str(kind)] += 1
+    return dict(counts)
 
 
 def overdue_ids(user: Any, *, on: dt.date | None = None) -> set[int]:

@@ -39,6 +39,7 @@ def scope_choices(user: Any, year: int) -> list[tuple[Any, Any]]:
     provinces = restrict(
         AdministrativeUnit.objects.provinces().valid_on(dt.date(year, 12, 31)).order_by("name"), user
     )
+    provinces = [p for p in provinces if may_read(user, Scope("unit", p.code, p.name, unit=p))]
     if provinces:
         choices.append((_("Provinces"), [(f"unit:{p.code}", p.name) for p in provinces]))
     return choices

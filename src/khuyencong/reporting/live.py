@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from khuyencong.catalog.models import Indicator
 from khuyencong.core.errors import ValidationFailed
-from khuyencong.finance.selectors import ExecutedTotals, executed
+from khuyencong.finance.selectors import ExecutedTotals, executed, executed_by_source
 from khuyencong.geo.models import AdministrativeUnit, Region
 from khuyencong.geo.selectors import BOUNDARIES, containment_q, region_provinces, unit_on
 from khuyencong.plans.choices import FundingSource
@@ -159,10 +159,16 @@ def add_plans(totals: list[PlanTotals]) -> PlanTotals:
 
 
 def period_totals(
-    scope: Scope, period: Period, as_of: dt.date | None = None, *, boundaries: str = "current"
+    scope: Scope,
+    period: Period,
+    as_of: dt.date | None = None,
+    *,
+    boundaries: str = "current",
+    breakdown: bool = True,
 ) -> tuple[PlanTotals, ExecutedTotals]:
     """The scope's annual plans of the period's years (each as approved on `Period.plan_day`), added
-    up, and what it disbursed with value dates in the period (projects of the period's years)."""
+    up, and what it disbursed with value dates in the period (projects of the period's years). Without
+    `breakdown`, executed amounts are only split by source (comparisons need no more)."""
     plans = [
         plan_as_of(
             None,
@@ -173,6 +179,9 @@ def period_totals(
         )
         for year in period.all_years
     ]
+    if not breakdown:
+        done = executed_by_source(start=period.start, end=period.end, projects=scope_projects(scope, period))
+        return (plans[0] if len(plans) == 1 else add_plans(plans)), done
     done = executed(
         None,
         start=period.start,
@@ -190,8 +199,12 @@ def live_figures(
     range — earlier when `as_of` is given) and the nation, and the indicators its projects achieved."""
     plan, done = period_totals(scope, period, as_of, boundaries=boundaries)
     earlier = years_earlier(as_of, period.span) if as_of else None
-    previous_plan, previous_done = period_totals(scope, period.previous(), earlier, boundaries=boundaries)
-    national = (plan, done) if scope.kind == "nation" else period_totals(NATION, period, as_of)
+    previous_plan, previous_done = period_totals(
+        scope, period.previous(), earlier, boundaries=boundaries, breakdown=False
+    )
+    national = (
+        (plan, done) if scope.kind == "nation" else period_totals(NATION, period, as_of, breakdown=False)
+    )
     achieved = dict(
         Deliverable.objects.filter(project__in=scope_projects(scope, period), achieved__isnull=False)
         .values("indicator__code")

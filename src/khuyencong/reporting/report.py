@@ -2,7 +2,6 @@
 percentages as numbers rounded to 2 decimals, null where a value cannot be computed."""
 
 import datetime as dt
-from collections import Counter
 from typing import Any
 
 from django.db.models import Count, QuerySet
@@ -15,7 +14,7 @@ from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.plans.choices import FundingSource
 from khuyencong.projects.choices import ProjectState
 from khuyencong.projects.models import Project
-from khuyencong.projects.selectors import overdue_items
+from khuyencong.projects.selectors import overdue_counts
 
 from .checks import check_not_above
 from .live import LiveFigures, Period, Scope, indicator_rows, live_figures, scope_projects
@@ -70,9 +69,8 @@ def project_counts(projects: QuerySet[Project]) -> dict[str, int]:
 def overdue_summary(projects: QuerySet[Project], on: dt.date | None = None) -> dict[str, Any]:
     """What is overdue today (settlement dossiers, liquidations, progress reports) among the projects."""
     on = on or timezone.localdate()
-    lean = projects.only("pk", "code", "year", "end_date", "accepted_on", "state")  # counted, not shown
-    items = overdue_items(None, on=on, projects=lean)
-    return {"on": on.isoformat(), "count": len(items), "by_kind": dict(Counter(str(i.kind) for i in items))}
+    by_kind = overdue_counts(projects, on=on)
+    return {"on": on.isoformat(), "count": sum(by_kind.values()), "by_kind": by_kind}
 
 
 def _check_options(period: Period, boundaries: str, source: str) -> None:

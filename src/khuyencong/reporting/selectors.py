@@ -8,12 +8,13 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from khuyencong.accounts.jurisdiction import Action, restrict
+from khuyencong.accounts.jurisdiction import Action, restrict, scope_of
 from khuyencong.geo.models import AdministrativeUnit
 
+from .access import may_submit
 from .choices import SubmissionStatus
 from .live import Period, Scope
-from .models import Submission
+from .models import ReportDeadline, Submission
 from .submitted import scope_provinces
 
 
@@ -75,3 +76,49 @@ def period_overview(scope: Scope, period: Period, due: dt.date | None) -> list[P
         latest[submission.unit_id] = submission
         first.setdefault(submission.unit_id, submission.submitted_at)
     return [ProvinceStatus(p, latest.get(p.pk), first.get(p.pk), due) for p in provinces]
+
+
+@dataclass
+class DueReport:
+    """A period report a province owes: when it is due and where it stands."""
+
+    unit: AdministrativeUnit
+    period: Period
+    due_on: dt.date | None
+    latest: Submission | None
+
+    @property
+    def late(self) -> bool:
+        if self.due_on is None or (
+            self.latest is not None and self.latest.status != SubmissionStatus.RETURNED
+        ):
+            return False
+        return timezone.localdate() > self.due_on
+
+
+def reports_due(user: Any, *, on: dt.date | None = None, limit: int = 4) -> list[DueReport]:
+    """The latest period reports the user's province owes (those with a deadline whose last month has
+    begun: this year's and last year's annual one), newest first. Empty for users who do not submit."""
+    on = on or timezone.localdate()
+    jurisdiction = scope_of(user)
+    if jurisdiction.nation or len(jurisdiction.provinces) != 1:
+        return []
+    unit = AdministrativeUnit.objects.get(pk=next(iter(jurisdiction.provinces)))
+    if not may_submit(user, unit):
+        return []
+    periods = [
+        Period(year, month)
+        for year in (on.year, on.year - 1)
+        for month in sorted(set(ReportDeadline.objects.values_list("through_month", flat=True)), reverse=True)
+        if Period(year, month).end.replace(day=1) <= on
+    ][:limit]
+    latest = {
+        (s.year, s.through_month): s
+        for s in latest_only(
+            Submission.objects.filter(unit=unit, year__in=[on.year, on.year - 1]).select_related("unit")
+        )
+    }
+    return [
+        DueReport(unit, p, ReportDeadline.due(p.year, p.through_month), latest.get((p.year, p.through_month)))
+        for p in periods
+    ]

@@ -2,20 +2,17 @@
 the period overview's choices and the import upload. They only read and clean what was typed; the
 rules (who may submit or decide, when a period may be submitted) are the services'."""
 
-import datetime as dt
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.accounts.jurisdiction import restrict, scope_of
 from khuyencong.core.forms import KcForm
-from khuyencong.geo.models import AdministrativeUnit, Region
+from khuyencong.geo.models import AdministrativeUnit
 
-from .access import may_read
 from .choices import SubmissionStatus
-from .live import Scope
+from .forms import scope_choices
 from .selectors import submissions_visible
 from .submission_reads import IMPORT_MAX_BYTES, default_period
 
@@ -87,28 +84,6 @@ class DecisionForm(KcForm):
     comment = forms.CharField(
         label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
-
-
-def scope_choices(user: Any, year: int) -> list[tuple[Any, Any]]:
-    """The scopes whose overview the user may read: the nation, regions, provinces in force."""
-    choices: list[tuple[Any, Any]] = []
-    if scope_of(user).nation:
-        choices.append(("nation", _("The whole country")))
-    regions = [
-        (f"region:{r.code}", str(r))
-        for r in Region.objects.order_by("code")
-        if may_read(user, Scope("region", r.code, str(r), region=r))
-    ]
-    if regions:
-        choices.append((_("Regions"), regions))
-    provinces = restrict(
-        AdministrativeUnit.objects.provinces().valid_on(dt.date(year, 12, 31)).order_by("name"),
-        user,
-    )
-    provinces = [p for p in provinces if may_read(user, Scope("unit", p.code, p.name, unit=p))]
-    if provinces:
-        choices.append((_("Provinces"), [(f"unit:{p.code}", p.name) for p in provinces]))
-    return choices
 
 
 class OverviewForm(KcForm):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from khuyencong.core.errors import DomainError, NotInJurisdiction, PermissionDenied
 from khuyencong.core.views import report_form_errors, show_refusal
 
-from .access import readable_scope
+from .access import may_submit, readable_scope
 from .forms import FORMATS, ExportForm, ReportForm, report_query
 from .models import ExportJob, ExportStatus
 from .params import ReportParams
@@ -47,7 +47,20 @@ def report(request: HttpRequest) -> HttpResponse:
         else:
             context.update(report_page(data), period_label=period_label(period))
             context["export_values"] = form.hidden_values()
+            context["submit"] = _submittable(request, scope, period, data)
     return render(request, "reporting/report.html", context)
+
+
+def _submittable(request: HttpRequest, scope, period, data: dict) -> dict | None:
+    """What the province may submit from this page: its live report from 1 January to a month's end."""
+    if (
+        data["source"] != "live"
+        or scope.unit is None
+        or period.kind not in ("through", "year")
+        or not may_submit(request.user, scope.unit)
+    ):
+        return None
+    return {"unit": scope.unit.code, "year": period.year, "through_month": period.through_month}
 
 
 def _back_to_report(form: ExportForm) -> HttpResponse:

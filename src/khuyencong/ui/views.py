@@ -26,6 +26,8 @@ from khuyencong.plans.choices import FundingSource
 from khuyencong.plans.selectors import plan_as_of
 from khuyencong.projects.choices import ProjectState
 from khuyencong.projects.selectors import overdue_items, projects_visible
+from khuyencong.reporting.access import may_decide
+from khuyencong.reporting.selectors import awaiting_decision, reports_due
 
 PAGE_SIZE = 50
 
@@ -102,6 +104,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "project_states": [(state, by_state.get(state.value, 0)) for state in ProjectState],
             "overdue": overdue[:10],
             "overdue_count": len(overdue),
+            "reports_due": reports_due(user),
+            "awaiting_count": sum(1 for s in awaiting_decision(user) if may_decide(user, s.unit)),
         },
     )
 

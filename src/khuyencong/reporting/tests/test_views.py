@@ -3,9 +3,11 @@ formats, every % column naming its denominator), the export job from the button 
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from khuyencong.accounts.choices import Role
 from khuyencong.reporting.models import ExportJob
+from khuyencong.reporting.services import submission_submit
 from khuyencong.testing.projects import make_project
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +189,49 @@ def test_export_with_an_unknown_format_goes_back_with_a_message(client, world):
     assert response["Location"].startswith(REPORT)
     assert "scope=unit%3A56" in response["Location"]
     assert not ExportJob.objects.exists()
+
+
+def test_a_province_submits_its_report_from_the_report_page(client, world, projects):
+    page = _get(client, world, Role.PROVINCE_OFFICER, period="m9").content.decode()
+    assert 'data-testid="report-submit"' in page
+    assert 'name="submit-through_month" value="9"' in page
+    response = client.post(
+        reverse("reporting:submission_submit"),
+        {
+            "submit-unit": "56",
+            "submit-year": 2025,
+            "submit-through_month": 9,
+            "submit-comment": "Từ trang báo cáo",
+        },
+    )
+    submission = world.khanh_hoa.submissions.get()
+    assert response.status_code == 302
+    assert (submission.through_month, submission.comment) == (9, "Từ trang báo cáo")
+    # Not offered to a reader (the region viewer), nor for a quarter.
+    assert (
+        'data-testid="report-submit"'
+        not in _get(client, world, Role.REGION_VIEWER, scope="unit:56").content.decode()
+    )
+    quarter = _get(client, world, Role.PROVINCE_OFFICER, period="q3").content.decode()
+    assert 'data-testid="report-submit"' not in quarter
+
+
+def test_the_home_page_lists_the_reports_owed_and_those_awaiting_a_decision(client, world, projects):
+    officer = world.user(Role.PROVINCE_OFFICER)
+    submission_submit(actor=officer, unit=world.khanh_hoa, year=2025, through_month=12)
+    client.force_login(officer)
+    due = {
+        (d.period.year, d.period.through_month): d
+        for d in client.get(reverse("ui:home")).context["reports_due"]
+    }
+    assert due[(2025, 12)].latest.status == "submitted"
+    assert not due[(2025, 12)].late  # submitted: no longer owed, however late it came
+    this_year = timezone.localdate().year
+    owed = [d for (year, _month), d in due.items() if year == this_year]
+    assert all(d.latest is None for d in owed)
+    assert all(d.late == (timezone.localdate() > d.due_on) for d in owed)
+    client.force_login(world.user(Role.MINISTRY_OFFICER))
+    ministry = client.get(reverse("ui:home"))
+    assert ministry.context["reports_due"] == []
+    assert ministry.context["awaiting_count"] == 1
+    assert 'data-testid="home-awaiting"' in ministry.content.decode()

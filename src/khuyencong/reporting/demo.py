@@ -1,0 +1,55 @@
+"""Demonstration submissions, so that the inbox, the overview and a region's submitted report have
+something to show: for 2025 through September and the full year, most provinces of miền Trung – Tây
+Nguyên have submitted (the ministry approved most, returned one with a comment, some still await a
+decision), a few have not. Khánh Hòa's 9-month report was approved; its annual one was returned to
+chị Lan. Written through the services from the demo's live figures; idempotent (nothing is added once
+any submission exists)."""
+
+from django.db import transaction
+
+from khuyencong.accounts.models import User
+from khuyencong.core.reference import LoadReport
+from khuyencong.geo.models import Region
+from khuyencong.geo.selectors import region_provinces
+
+from .live import Period
+from .models import Submission
+from .services import submission_decide, submission_submit
+
+YEAR = 2025
+KHANH_HOA = "56"
+
+
+@transaction.atomic
+def demo_seed(*, report: LoadReport) -> None:
+    if Submission.objects.exists():
+        return
+    ministry = User.objects.filter(username="chi.ha").first()
+    officer = User.objects.filter(username="chi.lan").first()
+    region = Region.objects.filter(code="mttn").first()
+    if ministry is None or officer is None or region is None:
+        return
+    end = Period(YEAR, 12).end
+    provinces = [p for p in region_provinces(region, YEAR).order_by("code") if p.is_valid_on(end)]
+    for month in (9, 12):
+        for index, province in enumerate(provinces):
+            if index % 5 == 4:
+                continue  # not submitted yet
+            own = province.code == KHANH_HOA
+            submission = submission_submit(
+                actor=officer if own else ministry,
+                unit=province,
+                year=YEAR,
+                through_month=month,
+                comment=f"Báo cáo {'9 tháng' if month == 9 else 'năm'} {YEAR}",
+            )
+            report.created["report submissions"] += 1
+            if own and month == 12:
+                submission_decide(
+                    actor=ministry,
+                    submission_id=submission.pk,
+                    approve=False,
+                    comment="Đề nghị bổ sung thuyết minh kết quả giải ngân nhóm nội dung 2.",
+                )
+            elif own or index % 3 != 2:
+                submission_decide(actor=ministry, submission_id=submission.pk, approve=True)
