@@ -51,12 +51,24 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _checks(live: LiveFigures) -> list[dict[str, Any]]:
+def _checks(live: LiveFigures, submissions: list | None = None) -> list[dict[str, Any]]:
+    """The rules the report's own figures break, then those each submission it adds up broke when it
+    was submitted (named by province and version)."""
     out = []
     for key in ("total", *SOURCES):
         violation = check_not_above(live.figures.executed[key], live.figures.plan[key], label=key)
         if violation is not None and live.figures.plan[key]:
             out.append({"rule": violation.rule, "message": violation.message, "figures": violation.figures})
+    for submission in submissions or []:
+        for check in submission.checks:
+            where = {"unit": submission.unit.code, "version": submission.version}
+            out.append(
+                {
+                    **check,
+                    "message": f"{submission.unit.name}: {check['message']}",
+                    "figures": {**where, **check["figures"]},
+                }
+            )
     return out
 
 
@@ -104,7 +116,7 @@ def build_report(
     amounts by today's provinces; `"historical"` keeps the units as they were (Scope.in_boundaries)."""
     _check_options(period, boundaries, source)
     scope = scope.in_boundaries(boundaries)
-    completeness = None
+    completeness, used = None, []
     if source == "submitted":
         from .submitted import submitted_figures
 
@@ -112,6 +124,7 @@ def build_report(
             scope, period, include_unapproved=include_unapproved, boundaries=boundaries
         )
         completeness = expected.as_dict()
+        used = list(expected.submitted.values())
     else:
         live = live_figures(scope, period, as_of, boundaries=boundaries)
     derived = metrics(live.figures)
@@ -132,7 +145,7 @@ def build_report(
         "project_counts": project_counts(projects),
         "overdue": overdue_summary(projects),
         "completeness": completeness,
-        "checks": _checks(live),
+        "checks": _checks(live, used),
     }
     report["narrative_vi"] = render_narrative(scope, period, live, derived)
     return report

@@ -4,9 +4,12 @@ report reproduce every percentage the miền Trung – Tây Nguyên reports prin
 In the test world the region holds four provinces of the time (Đà Nẵng 48, Quảng Nam 49, Khánh Hòa 56,
 Ninh Thuận 58); Hà Nội (01) carries the rest of the national figures the shares are taken of."""
 
+import json
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 
 from khuyencong.accounts.choices import Role
 from khuyencong.reporting.live import Period, parse_scope
@@ -99,3 +102,11 @@ def test_completeness_and_unapproved_versions(world, imported):
     )
     assert with_submitted["completeness"]["submitted"] == 1
     assert with_submitted["executed"]["KCQG"] == 5
+
+
+def test_the_command_prints_the_same_report(imported):
+    out = StringIO()
+    call_command("report", "--scope", "region:mttn", "--year", "2021", "--source", "submitted", stdout=out)
+    report = json.loads(out.getvalue())
+    assert printed(report["execution_rate_pct"]["total"], "95.24")
+    assert printed(report["share_of_national_pct"]["executed"]["KCDP"], "23.76")

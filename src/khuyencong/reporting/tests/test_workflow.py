@@ -194,3 +194,20 @@ def test_a_plan_that_changed_without_a_revision_and_groups_that_do_not_add_up_ar
     }
     assert rules["groups_total"]["computed"] == "70000000000"
     assert rules["groups_total"]["stated"] == "78700000000"
+
+
+def test_a_region_report_from_submissions_carries_the_provinces_checks(world):
+    csv = (
+        "year,through_month,unit_code,source,content_group,plan_dong,executed_dong\n"
+        "2024,12,56,KCDP,,1000000000,1200000000\n"  # executed above plan
+        "2024,12,48,KCDP,,2000000000,500000000\n"
+    )
+    submissions_import(
+        actor=world.user(Role.SYSTEM_ADMIN), name="2024.csv", content=csv.encode(), approve=True
+    )
+    report = build_report(parse_scope("region:mttn", 2024), Period(2024, 12), source="submitted")
+    flagged = [c for c in report["checks"] if c["figures"].get("unit") == "56"]
+    assert [c["rule"] for c in flagged] == ["executed_above_plan"]
+    assert flagged[0]["figures"]["version"] == 1
+    assert flagged[0]["message"].startswith("Tỉnh Khánh Hòa: ")
+    assert not [c for c in report["checks"] if c["figures"].get("unit") == "48"]
