@@ -140,7 +140,7 @@ def executed(
     programme (group code) and by province of the project's location — the province it lies in today
     (`boundaries="current"`) or the one it lay in when the unit was in force (`"historical"`)."""
     qs = projects if projects is not None else restrict(Project.objects.all(), user)
-    scoped = Project.objects.filter(pk__in=qs.values("pk"))
+    scoped = qs  # filtered through single-valued relations (location, plan line): one row per project
     if source:
         scoped = scoped.filter(plan_line__plan__source=source)
     # Each project's disbursed sum (one index lookup per project), then summed by source, programme,
@@ -173,8 +173,7 @@ def executed_by_source(*, start: dt.date, end: dt.date, projects: QuerySet[Proje
     `end`, for comparisons (the previous year, the nation) that need no breakdown by group or province:
     each project's sum (an index lookup), added up by source."""
     rows = (
-        Project.objects.filter(pk__in=projects.values("pk"))
-        .order_by()
+        projects.order_by()
         .annotate(disbursed=Subquery(_disbursed_between(start, end)))
         .values_list("plan_line__plan__source")
         .annotate(s=Sum("disbursed"))

@@ -97,9 +97,9 @@ def parse_scope(text: str, year: int) -> Scope:
     )
 
 
-def _years_q(scope: Scope, years: list[int], prefix: str) -> Q:
-    """Rows of `years` whose unit (at `prefix`) lies in the scope in their own year."""
-    return reduce(or_, (Q(year=year) & scope.units_q(year, prefix) for year in years))
+def _years_q(scope: Scope, years: list[int], prefix: str, year_field: str = "year") -> Q:
+    """Rows of `years` (at `year_field`) whose unit (at `prefix`) lies in the scope in their own year."""
+    return reduce(or_, (Q(**{year_field: year}) & scope.units_q(year, prefix) for year in years))
 
 
 def _plans(scope: Scope, years: list[int]) -> QuerySet[Plan]:
@@ -205,14 +205,23 @@ def live_figures(
     national = (
         (plan, done) if scope.kind == "nation" else period_totals(NATION, period, as_of, breakdown=False)
     )
-    achieved = dict(
-        Deliverable.objects.filter(project__in=scope_projects(scope, period), achieved__isnull=False)
-        .values("indicator__code")
-        .annotate(n=Sum("achieved"))
-        .values_list("indicator__code", "n")
-    )
+    achieved = _achieved(scope, period)
     figures = figures_of((plan, done), previous=(previous_plan, previous_done), national=national)
     return LiveFigures(figures, plan, done, achieved)
+
+
+def _achieved(scope: Scope, period: Period) -> dict[str, int]:
+    """What the scope's projects of the period's years achieved, by indicator code (deliverables)."""
+    in_scope = _years_q(scope, period.all_years, "project__location__", year_field="project__year")
+    by_indicator = dict(
+        Deliverable.objects.filter(in_scope, achieved__isnull=False)
+        .values("indicator")
+        .annotate(n=Sum("achieved"))
+        .order_by()
+        .values_list("indicator", "n")
+    )
+    codes = dict(Indicator.objects.filter(pk__in=list(by_indicator)).values_list("pk", "code"))
+    return {codes[pk]: n for pk, n in by_indicator.items()}
 
 
 def indicator_rows(live: LiveFigures) -> list[dict[str, Any]]:
