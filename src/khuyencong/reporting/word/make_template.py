@@ -6,7 +6,7 @@ Regenerate it after changing this script (and commit both):
 
 The template is a docxtpl (Jinja) document: users may edit it in Word, keeping the ``{{ … }}`` fields
 and the loop rows, and point the setting ``KHUYENCONG_REPORT_DOCX_TEMPLATE`` at their copy. The fields
-are those of ``khuyencong.reporting.exports.document_context`` plus ``chart`` (an inline picture).
+are those of ``khuyencong.reporting.exports.documents.document_context`` plus ``chart`` (an inline picture).
 In tables, ``{%tr for … %}`` and ``{%tr endfor %}`` each take a row of their own: docxtpl removes those
 rows and repeats the one between them.
 """
