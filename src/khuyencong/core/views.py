@@ -5,9 +5,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as Forbidden
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
-from .errors import DomainError, PermissionDenied
+from .errors import DomainError, NotInJurisdiction, PermissionDenied
 
 
 def show_refusal(request: HttpRequest, exc: DomainError, form: Any = None) -> None:
@@ -41,11 +41,14 @@ class Refused:
 
 
 def attempt(request: HttpRequest, call: Callable[[], Any], *, success: Any, form: Any = None) -> Any:
-    """Run a service call: a role refusal becomes 403, any other refusal is shown (on `form` when
-    given) and gives a falsy `Refused()`; on success the message `success` (or `success(result)`) is
-    shown and the service's result (True when it returns nothing) is returned."""
+    """Run a service call: out of jurisdiction becomes 404 (it reads as not found everywhere), a role
+    refusal 403, any other refusal is shown (on `form` when given) and gives a falsy `Refused()`; on
+    success the message `success` (or `success(result)`) is shown and the service's result (True when
+    it returns nothing) is returned."""
     try:
         result = call()
+    except NotInJurisdiction as exc:
+        raise Http404 from exc
     except PermissionDenied as exc:
         raise Forbidden from exc
     except DomainError as exc:

@@ -1,10 +1,10 @@
 """Event pages: thin over selectors and services. A service's refusal comes back on the form's fields
-(and at the top of the page); out of jurisdiction is 404, a role that may not act is 403."""
+(and at the top of the page) through core.views; out of jurisdiction is 404, a role that may not act
+is 403."""
 
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Sum
@@ -18,7 +18,8 @@ from django.views.decorators.http import require_POST
 from khuyencong.accounts.jurisdiction import Action, allows, get_in_scope
 from khuyencong.catalog.models import Indicator
 from khuyencong.core.audit import audit_for
-from khuyencong.core.errors import DomainError, NotInJurisdiction, PermissionDenied
+from khuyencong.core.errors import NotInJurisdiction
+from khuyencong.core.views import attempt, report_form_errors
 
 from . import services
 from .choices import ALL_INDICATORS, AUDIT_LABELS, FairLevel, SelectionLevel
@@ -64,23 +65,6 @@ def _require_change(request: HttpRequest) -> None:
         raise Forbidden
 
 
-def _fail(request: HttpRequest, exc: DomainError, form=None) -> None:
-    """Show a service's refusal: field errors on the form, the rest at the top of the page."""
-    errors = exc.details.get("errors") or (
-        {exc.details["field"]: str(exc.message)} if exc.details.get("field") else {}
-    )
-    unplaced = []
-    for field, message in errors.items():
-        if form is not None and field in form.fields:
-            form.add_error(field, message)
-        else:
-            unplaced.append(message)
-    if unplaced:
-        messages.error(request, " ".join(unplaced))
-    elif not errors:
-        messages.error(request, str(exc.message))
-
-
 def _form_page(
     request: HttpRequest,
     form,
@@ -92,34 +76,12 @@ def _form_page(
     redirect_to: Callable[[Any], HttpResponse],
 ) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
-        try:
-            result = call(form.cleaned_data)
-        except PermissionDenied as exc:
-            raise Forbidden from exc
-        except NotInJurisdiction as exc:
-            raise Http404 from exc
-        except DomainError as exc:
-            _fail(request, exc, form)
-        else:
-            messages.success(request, success)
+        result = attempt(request, lambda: call(form.cleaned_data), success=success, form=form)
+        if result:
             return redirect_to(result)
     return render(
         request, template, {"nav": "events", "form": form, **context}, status=400 if form.errors else 200
     )
-
-
-def _act(request: HttpRequest, call: Callable[[], Any], success: str, back: HttpResponse) -> HttpResponse:
-    try:
-        call()
-    except PermissionDenied as exc:
-        raise Forbidden from exc
-    except NotInJurisdiction as exc:
-        raise Http404 from exc
-    except DomainError as exc:
-        _fail(request, exc)
-    else:
-        messages.success(request, success)
-    return back
 
 
 def _year(request: HttpRequest) -> int:
@@ -251,12 +213,12 @@ def participation_add(request: HttpRequest, pk: int) -> HttpResponse:
 def participation_remove(request: HttpRequest, pk: int, part_pk: int) -> HttpResponse:
     fair = _get(fairs_visible(request.user), request, pk)
     participation = get_object_or_404(participations_visible(request.user), pk=part_pk, fair=fair)
-    return _act(
+    attempt(
         request,
         lambda: services.participation_remove(actor=request.user, participation=participation),
-        _("Participation removed."),
-        redirect("events:fair_detail", pk=fair.pk),
+        success=_("Participation removed."),
     )
+    return redirect("events:fair_detail", pk=fair.pk)
 
 
 # --- selections ------------------------------------------------------------------------------------
@@ -351,15 +313,12 @@ def _entry(request: HttpRequest, pk: int, entry_pk: int) -> SelectionEntry:
 
 def _entry_action(request: HttpRequest, pk: int, entry_pk: int, form_class, call, success) -> HttpResponse:
     entry = _entry(request, pk, entry_pk)
-    back = redirect("events:selection_detail", pk=pk)
     form = form_class(request.POST)
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
-        return back
-    return _act(request, lambda: call(entry, form.cleaned_data), success, back)
+    if form.is_valid():
+        attempt(request, lambda: call(entry, form.cleaned_data), success=success)
+    else:
+        report_form_errors(request, form)
+    return redirect("events:selection_detail", pk=pk)
 
 
 @require_POST
@@ -491,17 +450,12 @@ def trainee_add(request: HttpRequest, pk: int) -> HttpResponse:
     training = _get(trainings_visible(request.user), request, pk)
     _require_change(request)
     form = TraineeForm(request.POST, user=request.user)
-    back = redirect("events:training_detail", pk=training.pk)
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            for error in errors:
-                messages.error(
-                    request, f"{form.fields[field].label}: {error}" if field in form.fields else error
-                )
-        return back
-    return _act(
-        request,
-        lambda: services.trainee_add(actor=request.user, training=training, **form.cleaned_data),
-        _("Participant added."),
-        back,
-    )
+    if form.is_valid():
+        attempt(
+            request,
+            lambda: services.trainee_add(actor=request.user, training=training, **form.cleaned_data),
+            success=_("Participant added."),
+        )
+    else:
+        report_form_errors(request, form)
+    return redirect("events:training_detail", pk=training.pk)
