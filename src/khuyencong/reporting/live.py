@@ -106,6 +106,11 @@ def _plans(scope: Scope, years: list[int]) -> QuerySet[Plan]:
     return Plan.objects.filter(_years_q(scope, years, "unit__"))
 
 
+def scope_plans(scope: Scope, period: Period) -> QuerySet[Plan]:
+    """The plans of the period's year(s) whose unit lies in the scope."""
+    return _plans(scope, period.all_years)
+
+
 def scope_projects(scope: Scope, period: Period) -> QuerySet[Project]:
     """The projects of the period's year(s) located in the scope."""
     return Project.objects.filter(_years_q(scope, period.all_years, "location__"))

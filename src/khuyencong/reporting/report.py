@@ -12,12 +12,13 @@ from khuyencong.catalog.models import ContentGroup
 from khuyencong.core.errors import ValidationFailed
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.plans.choices import FundingSource
+from khuyencong.plans.models import Plan
 from khuyencong.projects.choices import ProjectState
 from khuyencong.projects.models import Project
 from khuyencong.projects.selectors import overdue_counts
 
 from .checks import check_not_above
-from .live import LiveFigures, Period, Scope, indicator_rows, live_figures, scope_projects
+from .live import LiveFigures, Period, Scope, indicator_rows, live_figures, scope_plans, scope_projects
 from .metrics import SOURCES, Split, metrics
 from .narrative import render_narrative
 
@@ -85,6 +86,24 @@ def overdue_summary(projects: QuerySet[Project], on: dt.date | None = None) -> d
     return {"on": on.isoformat(), "count": sum(by_kind.values()), "by_kind": by_kind}
 
 
+def plans_registered_late(plans: QuerySet[Plan]) -> list[dict[str, Any]]:
+    """Plans sent for approval after their registration deadline ("đăng ký kế hoạch chậm")."""
+    candidates = plans.filter(submitted_at__isnull=False, registration_deadline__isnull=False).select_related(
+        "agency"
+    )
+    return [
+        {
+            "agency": plan.agency.name,
+            "year": plan.year,
+            "source": SOURCE_KEYS[plan.source],
+            "deadline": plan.registration_deadline.isoformat(),
+            "submitted": timezone.localdate(plan.submitted_at).isoformat(),
+        }
+        for plan in candidates.order_by("year", "agency__name", "source")
+        if plan.submitted_late
+    ]
+
+
 def _check_options(period: Period, boundaries: str, source: str) -> None:
     if source not in REPORT_SOURCES:
         raise ValidationFailed(_("The source is live or submitted."), code="invalid_source", field="source")
@@ -144,6 +163,7 @@ def build_report(
         "indicators": indicator_rows(live),
         "project_counts": project_counts(projects),
         "overdue": overdue_summary(projects),
+        "plans_registered_late": plans_registered_late(scope_plans(scope, period)),
         "completeness": completeness,
         "checks": _checks(live, used),
     }

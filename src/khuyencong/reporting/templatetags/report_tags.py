@@ -2,12 +2,13 @@
 {{ v|signed_pct }} (+7,72% / −3,10%), {{ v|pp }} (percentage points); amounts in đồng as
 millions for table cells whose header names the unit: {{ amount|trieu }} (57.615,3)."""
 
+import datetime as dt
 from decimal import Decimal
 
 from django import template
 from django.utils.translation import gettext as _
 
-from khuyencong.core.formatting import MILLION, format_number, format_percent
+from khuyencong.core.formatting import MILLION, format_date, format_number, format_percent
 
 register = template.Library()
 
@@ -46,3 +47,12 @@ def trieu(amount):
     if amount is None:
         return "—"
     return format_number(Decimal(amount) / MILLION, 1)
+
+
+@register.filter
+def isodate(value):
+    """An ISO date of the report JSON ("2024-06-15") as dd/mm/yyyy."""
+    try:
+        return format_date(dt.date.fromisoformat(value))
+    except (TypeError, ValueError):
+        return "—"

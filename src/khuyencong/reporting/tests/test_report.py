@@ -1,13 +1,16 @@
 """The live report: figures from plans, the ledger and deliverables for a province, a region, the nation."""
 
+import datetime as dt
 import json
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from khuyencong.accounts.choices import Role
 from khuyencong.core.errors import ValidationFailed
+from khuyencong.plans.models import Plan
 from khuyencong.reporting.live import Period, parse_scope
 from khuyencong.reporting.report import build_report
 from khuyencong.reporting.services import submissions_import
@@ -129,3 +132,21 @@ def test_command_writes_files_for_the_other_formats(projects, tmp_path):
         stdout=StringIO(),
     )
     assert target.read_bytes()[:2] == b"PK"  # a zip: the XLSX container
+
+
+def test_plans_registered_late_are_listed(projects):
+    own = Plan.objects.filter(year=2025, unit__code="56")
+    assert own.exists()
+    on_time = timezone.make_aware(dt.datetime(2024, 6, 10, 9, 0))
+    own.update(registration_deadline=dt.date(2024, 6, 15), submitted_at=on_time)
+    assert build_report(parse_scope("unit:56", 2025), Period(2025, 12))["plans_registered_late"] == []
+
+    own.update(submitted_at=timezone.make_aware(dt.datetime(2024, 7, 2, 9, 0)))
+    late = build_report(parse_scope("unit:56", 2025), Period(2025, 12))["plans_registered_late"]
+    assert {(p["year"], p["deadline"], p["submitted"]) for p in late} == {(2025, "2024-06-15", "2024-07-02")}
+    assert len(late) == own.count()
+    # Hà Nội's test plan was sent today, long after its deadline of 2024.
+    foreign = build_report(parse_scope("unit:01", 2025), Period(2025, 12))["plans_registered_late"]
+    assert [p["agency"] for p in foreign] == [
+        p.agency.name for p in Plan.objects.filter(year=2025, unit__code="01")
+    ]

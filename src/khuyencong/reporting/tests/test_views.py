@@ -235,3 +235,9 @@ def test_the_home_page_lists_the_reports_owed_and_those_awaiting_a_decision(clie
     assert ministry.context["reports_due"] == []
     assert ministry.context["awaiting_count"] == 1
     assert 'data-testid="home-awaiting"' in ministry.content.decode()
+
+
+def test_plans_registered_late_are_shown(client, world, projects):
+    page = _get(client, world, Role.MINISTRY_OFFICER, scope="unit:01").content.decode()
+    assert 'data-testid="report-late-plans"' in page
+    assert "15/06/2024" in page  # the test plan's registration deadline, as dd/mm/yyyy
