@@ -1,12 +1,14 @@
 """The report page and its downloads: what each role may read, what the page shows (in Vietnamese
 formats, every % column naming its denominator), the export job from the button to the file."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from khuyencong.accounts.choices import Role
 from khuyencong.reporting.models import ExportJob
+from khuyencong.reporting.selectors import reports_due
 from khuyencong.reporting.services import submission_submit
 from khuyencong.testing.projects import make_project
 
@@ -219,17 +221,18 @@ def test_a_province_submits_its_report_from_the_report_page(client, world, proje
 def test_the_home_page_lists_the_reports_owed_and_those_awaiting_a_decision(client, world, projects):
     officer = world.user(Role.PROVINCE_OFFICER)
     submission_submit(actor=officer, unit=world.khanh_hoa, year=2025, through_month=12)
-    client.force_login(officer)
-    due = {
-        (d.period.year, d.period.through_month): d
-        for d in client.get(reverse("ui:home")).context["reports_due"]
-    }
+    # On 1 March 2026: the annual report of 2025 and the 6-, 7- and 9-month ones of 2025 are owed.
+    due = {(d.period.year, d.period.through_month): d for d in reports_due(officer, on=dt.date(2026, 3, 1))}
+    assert list(due) == [(2025, 12), (2025, 9), (2025, 7), (2025, 6)]
     assert due[(2025, 12)].latest.status == "submitted"
     assert not due[(2025, 12)].late  # submitted: no longer owed, however late it came
-    this_year = timezone.localdate().year
-    owed = [d for (year, _month), d in due.items() if year == this_year]
-    assert all(d.latest is None for d in owed)
-    assert all(d.late == (timezone.localdate() > d.due_on) for d in owed)
+    assert due[(2025, 9)].latest is None
+    assert due[(2025, 9)].due_on == dt.date(2025, 10, 10)
+    assert due[(2025, 9)].late
+    client.force_login(officer)
+    home = client.get(reverse("ui:home"))
+    assert 'data-testid="home-reports"' in home.content.decode()
+    assert home.context["awaiting_count"] == 0  # a province never decides
     client.force_login(world.user(Role.MINISTRY_OFFICER))
     ministry = client.get(reverse("ui:home"))
     assert ministry.context["reports_due"] == []
