@@ -3,6 +3,7 @@ it with a comment, the province sees the comment and resubmits, the ministry app
 overview counts expected, missing and late provinces; the import checks a file without writing, then
 imports it on confirmation. Access per role is the harness's (doors_submissions.py); here: behaviour."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -180,10 +181,12 @@ def test_who_reaches_a_submission(client, world):
     assert "/dang-nhap/" in response["Location"]
 
 
-def test_a_period_not_started_is_refused_on_the_form(client, world):
-    today = timezone.localdate()
-    if today.month == 12:
-        pytest.skip("every month of this year has started")
+def test_a_period_not_started_is_refused_on_the_form(client, world, monkeypatch):
+    real = timezone.localdate
+    today = dt.date(2026, 5, 15)  # a fixed day: June has not begun
+    monkeypatch.setattr(
+        timezone, "localdate", lambda value=None, *a, **k: today if value is None else real(value)
+    )
     officer = _as(client, world, Role.PROVINCE_OFFICER)
     response = _submit(officer, year=today.year, month=today.month + 1)
     assert response.status_code == 400
