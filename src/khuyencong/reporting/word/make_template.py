@@ -2,7 +2,7 @@
 
 Regenerate it after changing this script (and commit both):
 
-    cd /work/main && .venv/bin/python src/khuyencong/reporting/word/make_template.py
+    .venv/bin/python src/khuyencong/reporting/word/make_template.py
 
 The template is a docxtpl (Jinja) document: users may edit it in Word, keeping the ``{{ … }}`` fields
 and the loop rows, and point the setting ``KHUYENCONG_REPORT_DOCX_TEMPLATE`` at their copy. The fields
