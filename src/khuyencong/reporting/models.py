@@ -149,6 +149,15 @@ class ReportDeadline(Validity):
         rule = cls.objects.valid_on(end).filter(through_month=through_month).order_by("-valid_from").first()
         return end + dt.timedelta(days=rule.days) if rule else None
 
+    @staticmethod
+    def missed(due: dt.date | None, first_submitted: dt.datetime | None) -> bool:
+        """Was a report due on `due` late: first submitted after it, or still missing after it? Counted
+        from the first submission, so a report returned and resubmitted is not late for that."""
+        if due is None:
+            return False
+        day = timezone.localdate(first_submitted) if first_submitted else timezone.localdate()
+        return day > due
+
 
 class ExportStatus(models.TextChoices):
     QUEUED = "queued", _("queued")

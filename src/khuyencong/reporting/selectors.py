@@ -56,11 +56,7 @@ class ProvinceStatus:
 
     @property
     def late(self) -> bool:
-        if self.due_on is None:
-            return False
-        if self.first_submitted is None:
-            return timezone.localdate() > self.due_on
-        return timezone.localdate(self.first_submitted) > self.due_on
+        return ReportDeadline.missed(self.due_on, self.first_submitted)
 
 
 def period_overview(scope: Scope, period: Period, due: dt.date | None) -> list[ProvinceStatus]:

@@ -62,12 +62,7 @@ class Completeness:
         missing = [p for p in self.expected if p.pk not in self.submitted]
         due = ReportDeadline.due(self.period.year, self.period.through_month) if self.period else None
         first = self._first_submitted()
-        late = [
-            p
-            for p in self.expected
-            if due is not None
-            and (timezone.localdate(first[p.pk]) > due if p.pk in first else timezone.localdate() > due)
-        ]
+        late = [p for p in self.expected if ReportDeadline.missed(due, first.get(p.pk))]
         return {
             "expected": len(self.expected),
             "submitted": len(self.submitted),
