@@ -29,9 +29,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from khuyencong.finance.models import LedgerEntry  # noqa: E402
 from khuyencong.geo.models import AdministrativeUnit  # noqa: E402
-from khuyencong.plans.choices import FundingSource  # noqa: E402
 from khuyencong.plans.models import Plan  # noqa: E402
 from khuyencong.projects.models import Project  # noqa: E402
+from khuyencong.reporting.choices import SOURCE_KEYS  # noqa: E402
 from khuyencong.reporting.live import NATION, Period  # noqa: E402
 from khuyencong.reporting.metrics import growth_pct  # noqa: E402
 from khuyencong.reporting.report import build_report  # noqa: E402
@@ -61,7 +61,6 @@ JOIN plans_planline l ON l.id = pr.plan_line_id
 JOIN plans_plan p ON p.id = l.plan_id
 GROUP BY pr.year, p.source
 """
-KEYS = {FundingSource.NATIONAL: "KCQG", FundingSource.LOCAL: "KCDP"}
 
 
 def raw_aggregate(period: Period) -> dict[tuple[str, int, str], int]:
@@ -70,7 +69,10 @@ def raw_aggregate(period: Period) -> dict[tuple[str, int, str], int]:
     params += [period.year, period.start, period.end, previous.year, previous.start, previous.end]
     with connection.cursor() as cursor:
         cursor.execute(RAW_SQL, params)
-        return {(figure, int(year), KEYS[source]): int(total or 0) for figure, year, source, total in cursor}
+        return {
+            (figure, int(year), SOURCE_KEYS[source]): int(total or 0)
+            for figure, year, source, total in cursor
+        }
 
 
 # Each query returns the rows that break a rule the services enforce; the data is valid when all are empty.

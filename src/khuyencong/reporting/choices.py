@@ -1,6 +1,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.plans.choices import FundingSource
+
+# The funding sources as reports and submitted files name them.
+SOURCE_OF = {"KCQG": FundingSource.NATIONAL, "KCDP": FundingSource.LOCAL}
+SOURCE_KEYS = {source: key for key, source in SOURCE_OF.items()}
+
 
 class SubmissionStatus(models.TextChoices):
     SUBMITTED = "submitted", _("submitted")

@@ -11,20 +11,18 @@ from django.utils.translation import gettext_lazy as _
 from khuyencong.catalog.models import ContentGroup
 from khuyencong.core.errors import ValidationFailed
 from khuyencong.geo.models import AdministrativeUnit
-from khuyencong.plans.choices import FundingSource
 from khuyencong.plans.models import Plan
 from khuyencong.projects.choices import ProjectState
 from khuyencong.projects.models import Project
 from khuyencong.projects.selectors import overdue_counts
 
 from .checks import check_not_above
+from .choices import SOURCE_KEYS
 from .live import LiveFigures, Period, Scope, indicator_rows, live_figures, scope_plans, scope_projects
 from .metrics import SOURCES, Split, metrics
 from .narrative import render_narrative
 
 REPORT_SOURCES = ("live", "submitted")
-
-SOURCE_KEYS = {FundingSource.NATIONAL: "KCQG", FundingSource.LOCAL: "KCDP"}
 
 
 def _amounts(split: Split, by_group: dict[str, int], by_unit: dict[int | None, int]) -> dict[str, Any]:

@@ -13,14 +13,11 @@ from django.utils import timezone
 from khuyencong.finance.selectors import ExecutedTotals
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.geo.selectors import provinces_on, region_provinces
-from khuyencong.plans.choices import FundingSource
 from khuyencong.plans.selectors import PlanTotals
 
-from .choices import SubmissionStatus
+from .choices import SOURCE_OF, SubmissionStatus
 from .live import NATION, LiveFigures, Period, Scope, figures_of
 from .models import ReportDeadline, Submission
-
-SOURCE_OF = {"KCQG": FundingSource.NATIONAL, "KCDP": FundingSource.LOCAL}
 
 
 def scope_provinces(scope: Scope, period: Period) -> list[AdministrativeUnit]:

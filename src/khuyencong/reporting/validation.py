@@ -6,17 +6,17 @@ from typing import Any
 
 from khuyencong.finance.selectors import executed
 from khuyencong.geo.models import AdministrativeUnit
-from khuyencong.plans.choices import FundingSource, RevisionStatus
+from khuyencong.plans.choices import RevisionStatus
 from khuyencong.plans.models import Plan, PlanRevision
 from khuyencong.plans.selectors import plan_as_of
 from khuyencong.projects.models import Project
 
 from .checks import Violation, check_rows
-from .choices import SubmissionStatus
+from .choices import SOURCE_OF, SubmissionStatus
 from .live import Period, Scope, live_figures
 from .models import Submission
 
-SOURCES = (("KCQG", FundingSource.NATIONAL), ("KCDP", FundingSource.LOCAL))
+SOURCES = tuple(SOURCE_OF.items())
 
 Rows = list[dict[str, Any]]
 
