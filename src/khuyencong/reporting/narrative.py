@@ -12,7 +12,7 @@ from django.utils import translation
 
 from khuyencong.core.formatting import format_percent, format_vnd
 
-from .live import LiveFigures, Scope, indicator_rows
+from .live import LiveFigures, Scope
 from .metrics import pct
 from .models import NarrativeTemplate
 from .periods import Period
@@ -25,7 +25,7 @@ def _pct_text(value: float | None) -> str:
     return "" if value is None else format_percent(value / 100)
 
 
-def _indicators(live: LiveFigures) -> list[dict[str, Any]]:
+def _indicators(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {
             "name": row["name"],
@@ -34,13 +34,16 @@ def _indicators(live: LiveFigures) -> list[dict[str, Any]]:
             "achieved": row["achieved"] or 0,
             "rate": _pct_text(pct(row["achieved"] or 0, row["planned"]) if row["planned"] else None),
         }
-        for row in indicator_rows(live)
+        for row in rows
         if row["planned"] or row["achieved"]
     ]
 
 
-def narrative_context(scope: Scope, period: Period, live: LiveFigures, derived: dict[str, Any]) -> dict:
-    """Everything a narrative template may use, already worded and formatted in Vietnamese."""
+def narrative_context(
+    scope: Scope, period: Period, live: LiveFigures, derived: dict[str, Any], indicators: list[dict[str, Any]]
+) -> dict:
+    """Everything a narrative template may use, already worded and formatted in Vietnamese
+    (`indicators`: the report's indicator rows)."""
     figures = live.figures
     yoy, growth = derived["executed_yoy_pct"], derived["plan_growth_pct"]
     with translation.override("vi"):
@@ -61,12 +64,14 @@ def narrative_context(scope: Scope, period: Period, live: LiveFigures, derived: 
             "yoy_abs": _pct_text(abs(yoy)) if yoy is not None else "",
             "growth": growth,
             "growth_abs": _pct_text(abs(growth)) if growth is not None else "",
-            "indicators": _indicators(live),
+            "indicators": _indicators(indicators),
         }
 
 
-def render_narrative(scope: Scope, period: Period, live: LiveFigures, derived: dict[str, Any]) -> str:
-    context = narrative_context(scope, period, live, derived)
+def render_narrative(
+    scope: Scope, period: Period, live: LiveFigures, derived: dict[str, Any], indicators: list[dict[str, Any]]
+) -> str:
+    context = narrative_context(scope, period, live, derived, indicators)
     edited = NarrativeTemplate.objects.valid_on(period.end).order_by("-valid_from").first()
     with translation.override("vi"):
         if edited is not None:

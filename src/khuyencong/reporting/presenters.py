@@ -175,21 +175,13 @@ SOURCE_CHOICE_LABELS = {
 }
 
 
-def period_label(period: Any) -> str:
-    """The period's Vietnamese label when `Period` has one, else "1/2025–9/2025"."""
-    label = getattr(period, "label", None)
-    if label:
-        return str(label)
-    return f"{period.start.month}/{period.start.year}–{period.end.month}/{period.end.year}"
-
-
 def describe(params: dict[str, Any]) -> dict[str, str]:
     """An export job's parameters in words: scope, period, figures, report date."""
     about = {"scope": str(params.get("scope", "")), "period": "", "source": "", "as_of": ""}
     try:
         request = ReportParams.from_json(params)
         about["scope"] = parse_scope(request.scope, request.year).label
-        about["period"] = period_label(request.period())
+        about["period"] = request.period().label
     except (DomainError, TypeError, ValueError):
         return about
     about["source"] = str(SOURCE_CHOICE_LABELS.get(request.source, request.source))

@@ -165,5 +165,5 @@ def build_report(
         "completeness": completeness,
         "checks": _checks(live, used),
     }
-    report["narrative_vi"] = render_narrative(scope, period, live, derived)
+    report["narrative_vi"] = render_narrative(scope, period, live, derived, report["indicators"])
     return report

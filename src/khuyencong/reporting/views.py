@@ -18,7 +18,7 @@ from .access import may_submit, readable_scope
 from .forms import FORMATS, ExportForm, ReportForm, report_query
 from .models import ExportJob, ExportStatus
 from .params import ReportParams
-from .presenters import describe, period_label, report_page
+from .presenters import describe, report_page
 from .report import build_report
 from .tasks import export_request
 
@@ -45,7 +45,7 @@ def report(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             show_refusal(request, exc, form)
         else:
-            context.update(report_page(data), period_label=period_label(period))
+            context.update(report_page(data), period_label=period.label)
             context["export_values"] = form.hidden_values()
             context["submit"] = _submittable(request, scope, period, data)
     return render(request, "reporting/report.html", context)
