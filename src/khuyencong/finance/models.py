@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from khuyencong.catalog.models import Activity
 from khuyencong.core.validity import Validity, ValidityQuerySet
+from khuyencong.geo.models import AdministrativeUnit
+from khuyencong.plans.models import PlanLine
 from khuyencong.projects.models import Project
 
 from .choices import EntryKind
@@ -181,3 +183,29 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnly("ledger entries are never deleted; record a reversing entry")
+
+
+class DisbursedMonth(models.Model):
+    """What the projects of a plan line located in a province disbursed in a month (advances + payments −
+    recoveries by value date): the ledger summed ahead, so that reports add up a few thousand rows
+    instead of every entry. Derived data, kept in step by the ledger's writers and by the moves of a
+    project to another province (`finance.rollup`); `khuyencong rollup --check` compares it with the
+    ledger, `--rebuild` recomputes it."""
+
+    plan_line = models.ForeignKey(PlanLine, on_delete=models.PROTECT, related_name="+")
+    # the province the project's location belonged to in its own time (its current province follows)
+    province = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()  # the plan's (and its projects') year
+    month = models.DateField()  # the first day of the value dates' month
+    amount = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("disbursed in a month")
+        verbose_name_plural = _("disbursed by month")
+        constraints = [
+            models.UniqueConstraint(fields=["plan_line", "province", "month"], name="finance_rollup_key")
+        ]
+        indexes = [models.Index(fields=["year", "month"], name="finance_rollup_period")]
+
+    def __str__(self) -> str:
+        return f"{self.plan_line_id}/{self.province_id} {self.month:%m/%Y}: {self.amount}"

@@ -3,6 +3,7 @@ by value date for any scope, outstanding advances, and what an establishment rec
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +18,7 @@ from khuyencong.projects.choices import ProjectState
 from khuyencong.projects.models import Participant, Project
 
 from .choices import EntryKind
-from .models import Contract, LedgerEntry
+from .models import Contract, DisbursedMonth, LedgerEntry
 
 
 def ledger_visible(user: Any, action: Action = Action.VIEW) -> QuerySet[LedgerEntry]:
@@ -115,6 +116,26 @@ class ExecutedTotals:
     by_unit: dict[int | None, int] = field(default_factory=lambda: defaultdict(int))
 
 
+_BREAKDOWN = ("plan_line__plan__source", "plan_line__plan__programme", "plan_line__activity")
+
+
+def _totals(rows: Iterable[dict[str, Any]], unit_field: str) -> ExecutedTotals:
+    """Rows of sums `s` by source, programme, activity and province, added up by source, content group
+    and province."""
+    groups = group_codes(first=False)
+    totals = ExecutedTotals()
+    for row in rows:
+        if row["s"] is None:  # no entry in the period: not a row of the ledger's totals
+            continue
+        amount = row["s"]
+        totals.total += amount
+        totals.by_source[row["plan_line__plan__source"]] += amount
+        key = (row["plan_line__activity"], row["plan_line__plan__programme"])
+        totals.by_group[groups.get(key, "")] += amount
+        totals.by_unit[row[unit_field]] += amount
+    return totals
+
+
 def _disbursed_between(start: dt.date, end: dt.date) -> QuerySet[Any, Any]:
     """Each project's disbursed sum from `start` to `end` (a subquery on the outer project)."""
     return (
@@ -150,39 +171,41 @@ def executed(
     rows = (
         scoped.order_by()
         .annotate(disbursed=Subquery(disbursed))
-        .values("plan_line__plan__source", "plan_line__plan__programme", "plan_line__activity", unit_field)
+        .values(*_BREAKDOWN, unit_field)
         .annotate(s=Sum("disbursed"))
         .order_by()
     )
-    groups = group_codes(first=False)
+    return _totals(rows, unit_field)
+
+
+def executed_in_months(
+    where: Q,
+    *,
+    start: dt.date,
+    end: dt.date,
+    source: str | None = None,
+    boundaries: str = "current",
+    breakdown: bool = True,
+) -> ExecutedTotals:
+    """What was disbursed in the whole months from `start` to `end`, read from the disbursed-by-month
+    aggregate (`finance.rollup`) rather than the ledger: the same sums as `executed` for the projects
+    whose plan line, year and province `where` selects (a Q on `DisbursedMonth`: `year`, `province__…`,
+    `plan_line__…`). Without `breakdown`, only the total and the split by source."""
+    if start.day != 1 or (end + dt.timedelta(days=1)).day != 1:
+        raise ValueError(f"the aggregate holds whole months, not {start}–{end}")
+    # a month left at 0 (a project moved away, a payment reversed) is no row of the sums
+    months = DisbursedMonth.objects.filter(where, month__gte=start, month__lte=end).exclude(amount=0)
+    if source:
+        months = months.filter(plan_line__plan__source=source)
+    unit_field = {"historical": "province", "current": "province__current_province"}[boundaries]
+    fields = (*_BREAKDOWN, unit_field) if breakdown else _BREAKDOWN[:1]
+    rows = months.order_by().values(*fields).annotate(s=Sum("amount")).order_by()
+    if breakdown:
+        return _totals(rows, unit_field)
     totals = ExecutedTotals()
     for row in rows:
-        if row["s"] is None:  # no entry in the period: not a row of the ledger's totals
-            continue
-        amount = row["s"]
-        totals.total += amount
-        totals.by_source[row["plan_line__plan__source"]] += amount
-        key = (row["plan_line__activity"], row["plan_line__plan__programme"])
-        totals.by_group[groups.get(key, "")] += amount
-        totals.by_unit[row[unit_field]] += amount
-    return totals
-
-
-def executed_by_source(*, start: dt.date, end: dt.date, projects: QuerySet[Project]) -> ExecutedTotals:
-    """Only the total and the split by funding source of what `projects` disbursed from `start` to
-    `end`, for comparisons (the previous year, the nation) that need no breakdown by group or province:
-    each project's sum (an index lookup), added up by source."""
-    rows = (
-        projects.order_by()
-        .annotate(disbursed=Subquery(_disbursed_between(start, end)))
-        .values_list("plan_line__plan__source")
-        .annotate(s=Sum("disbursed"))
-        .order_by()
-    )
-    totals = ExecutedTotals()
-    for source, amount in rows:
-        totals.total += amount or 0
-        totals.by_source[source] += amount or 0
+        totals.total += row["s"]
+        totals.by_source[row["plan_line__plan__source"]] += row["s"]
     return totals
 
 

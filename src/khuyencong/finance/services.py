@@ -39,6 +39,7 @@ from khuyencong.projects.services import (
 
 from .choices import DISBURSING, EntryKind
 from .models import AdvanceRule, Contract, LedgerEntry
+from .rollup import rollup_add
 from .selectors import contract_balance, project_balance
 
 RULES_FILE = Path(__file__).parent / "reference" / "advance_rules.json"
@@ -115,6 +116,7 @@ def _entry(
         reverses=reverses,
         recorded_by=actor,
     )
+    rollup_add(project, value_date, disbursed)
     audit_record(
         actor=actor,
         action="finance.reversal" if reverses else "finance.entry",

@@ -33,6 +33,7 @@ from khuyencong.core.formatting import format_date, format_vnd
 from khuyencong.core.money import whole_dong
 from khuyencong.core.reference import LoadReport
 from khuyencong.establishments.models import Establishment
+from khuyencong.finance.rollup import rollup_relocate
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.geo.selectors import containment_q
 from khuyencong.plans.models import PlanLine
@@ -372,6 +373,18 @@ def project_create(
     return project
 
 
+def _apply(project: Project, values: dict[str, Any]) -> None:
+    """Set the project's fields and save it as a new version. A move to a place in another province
+    takes what the project disbursed along in the disbursed-by-month aggregate."""
+    old_location = project.location_id
+    for name, value in values.items():
+        setattr(project, name, value)
+    project.version += 1
+    project.save()
+    if project.location_id != old_location:
+        rollup_relocate(project, old_location_id=old_location)
+
+
 @transaction.atomic
 def project_update(*, actor: Any, project: Project, version: int, **data: Any) -> Project:
     """Edit a project that is still a draft or registered proposal (later: through an adjustment)."""
@@ -388,10 +401,7 @@ def project_update(*, actor: Any, project: Project, version: int, **data: Any) -
     current = {name: getattr(project, name) for name in PROJECT_FIELDS}
     cleaned = _clean(actor, project.plan_line, {**current, **data})
     before = _snapshot(project)
-    for name in PROJECT_FIELDS:
-        setattr(project, name, cleaned[name])
-    project.version += 1
-    project.save()
+    _apply(project, {name: cleaned[name] for name in PROJECT_FIELDS})
     audit_record(actor=actor, action="project.update", obj=project, before=before, after=_snapshot(project))
     return project
 
@@ -1149,10 +1159,7 @@ def adjustment_decide(
         new_support = values.get("support_amount", project.support_amount)
         if new_support > project.support_amount:
             require_line_room(project.plan_line, timezone.localdate(), new_support, exclude=project)
-        for name, value in values.items():
-            setattr(project, name, value)
-        project.version += 1
-        project.save()
+        _apply(project, values)
     adjustment.save()
     audit_record(
         actor=actor,

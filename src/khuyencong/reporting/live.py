@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from khuyencong.catalog.models import Indicator
 from khuyencong.core.errors import ValidationFailed
-from khuyencong.finance.selectors import ExecutedTotals, executed, executed_by_source
+from khuyencong.finance.selectors import ExecutedTotals, executed_in_months
 from khuyencong.geo.models import AdministrativeUnit, Region
 from khuyencong.geo.selectors import BOUNDARIES, containment_q, region_provinces, unit_on
 from khuyencong.plans.choices import FundingSource
@@ -172,8 +172,9 @@ def period_totals(
     breakdown: bool = True,
 ) -> tuple[PlanTotals, ExecutedTotals]:
     """The scope's annual plans of the period's years (each as approved on `Period.plan_day`), added
-    up, and what it disbursed with value dates in the period (projects of the period's years). Without
-    `breakdown`, executed amounts are only split by source (comparisons need no more)."""
+    up, and what its projects of the period's years disbursed with value dates in the period (from the
+    disbursed-by-month aggregate). Without `breakdown`, executed amounts are only split by source
+    (comparisons need no more)."""
     plans = [
         plan_as_of(
             None,
@@ -184,15 +185,12 @@ def period_totals(
         )
         for year in period.all_years
     ]
-    if not breakdown:
-        done = executed_by_source(start=period.start, end=period.end, projects=scope_projects(scope, period))
-        return (plans[0] if len(plans) == 1 else add_plans(plans)), done
-    done = executed(
-        None,
+    done = executed_in_months(
+        _years_q(scope, period.all_years, "province__"),
         start=period.start,
         end=period.end,
-        projects=scope_projects(scope, period),
         boundaries=boundaries,
+        breakdown=breakdown,
     )
     return (plans[0] if len(plans) == 1 else add_plans(plans)), done
 

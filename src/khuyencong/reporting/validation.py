@@ -4,12 +4,13 @@ province's earlier approved report of the same year (a plan that changed without
 
 from typing import Any
 
-from khuyencong.finance.selectors import executed
+from django.db.models import Q
+
+from khuyencong.finance.selectors import executed_in_months
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.plans.choices import RevisionStatus
 from khuyencong.plans.models import Plan, PlanRevision
 from khuyencong.plans.selectors import plan_as_of
-from khuyencong.projects.models import Project
 
 from .checks import Violation, check_rows
 from .choices import SOURCE_OF, SubmissionStatus
@@ -30,11 +31,11 @@ def province_snapshot(unit: AdministrativeUnit, period: Period) -> tuple[Rows, R
     rows, from the plans as approved at the end of the period, the ledger and the deliverables."""
     scope = province_scope(unit)
     plans = Plan.objects.filter(year=period.year).filter(scope.units_q(period.year, "unit__"))
-    projects = Project.objects.filter(year=period.year).filter(scope.units_q(period.year, "location__"))
+    months = Q(year=period.year) & scope.units_q(period.year, "province__")
     figures: Rows = []
     for key, source in SOURCES:
         plan = plan_as_of(None, year=period.year, on=period.end, source=source, plans=plans)
-        done = executed(None, start=period.start, end=period.end, source=source, projects=projects)
+        done = executed_in_months(months, start=period.start, end=period.end, source=source)
         figures.append(
             {"source": key, "content_group": "", "plan_dong": plan.total, "executed_dong": done.total}
         )

@@ -21,6 +21,7 @@ from khuyencong.accounts.choices import Role
 from khuyencong.core.errors import DomainError
 from khuyencong.finance.choices import EntryKind
 from khuyencong.finance.models import LedgerEntry
+from khuyencong.finance.rollup import rollup_check
 from khuyencong.finance.selectors import contract_balance, project_balance, project_statement
 from khuyencong.finance.services import contract_sign, entry_record, entry_reverse
 from khuyencong.projects.choices import ProjectState
@@ -157,6 +158,7 @@ def _check(project, contracts, model: Model) -> None:
     statement = project_statement(project)
     assert len(statement) == len(model.entries)
     assert (statement[-1].committed, statement[-1].disbursed) == (total.committed, total.disbursed)
+    assert rollup_check() == []  # the disbursed-by-month aggregate moved with the accepted entries
 
 
 @pytest.mark.django_db
