@@ -18,6 +18,8 @@ kept by construction instead:
   disbursed, a reversal takes back at most its entry and is dated on or after it; on liquidation
   or a stop the commitment not disbursed is released by a reversing commitment entry;
 - every entry's committed/disbursed deltas follow its kind (the table's CHECK constraint);
+- the disbursed-by-month aggregate the services keep in step with the ledger is rebuilt from it at
+  the end (finance.rollup.rollup_rebuild);
 - nothing is dated after today.
 
 Deterministic: one random.Random(seed) drives everything (given the same reference data and years).
@@ -43,6 +45,7 @@ from khuyencong.establishments.identity import comparable_name
 from khuyencong.establishments.models import Establishment
 from khuyencong.finance.choices import EntryKind
 from khuyencong.finance.models import AdvanceRule, Contract, LedgerEntry
+from khuyencong.finance.rollup import rollup_rebuild
 from khuyencong.geo.models import REFORM_DATE, AdministrativeUnit
 from khuyencong.plans.choices import BudgetLevel, FundingSource, PlanStatus, RevisionStatus
 from khuyencong.plans.models import LineTarget, Plan, PlanLine, PlanRevision
@@ -261,6 +264,7 @@ class Generator:
             with transaction.atomic():
                 n = self._year(year)
             print(f"  {year}: {n:,} projects ({time.perf_counter() - t:.1f} s)", file=self.out, flush=True)
+        self.stats.counts["disbursed-by-month rows"] = rollup_rebuild()
         self.stats.seconds = time.perf_counter() - started
         return self.stats
 
@@ -468,7 +472,11 @@ class Generator:
                         achieved = max(0, planned + rng.randint(-3, 3))
                     deliverables.append(
                         Deliverable(
-                            project=project, indicator=indicators[0], planned=planned, achieved=achieved
+                            project=project,
+                            year=project.year,
+                            indicator=indicators[0],
+                            planned=planned,
+                            achieved=achieved,
                         )
                     )
         Project.objects.bulk_create(projects, batch_size=BATCH)

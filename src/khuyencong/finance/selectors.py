@@ -12,7 +12,10 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 
 from khuyencong.accounts.jurisdiction import Action, restrict
 from khuyencong.establishments.models import Establishment
+from khuyencong.geo.choices import Level
+from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.geo.selectors import province_field
+from khuyencong.plans.models import PlanLine
 from khuyencong.plans.selectors import group_codes
 from khuyencong.projects.choices import ProjectState
 from khuyencong.projects.models import Participant, Project
@@ -116,23 +119,25 @@ class ExecutedTotals:
     by_unit: dict[int | None, int] = field(default_factory=lambda: defaultdict(int))
 
 
-_BREAKDOWN = ("plan_line__plan__source", "plan_line__plan__programme", "plan_line__activity")
+_BREAKDOWN_OF_LINE = ("plan__source", "plan__programme", "activity")
+_BREAKDOWN = tuple(f"plan_line__{name}" for name in _BREAKDOWN_OF_LINE)
+
+# (source, programme, activity, province, amount)
+Row = tuple[str, int, int, int | None, int | None]
 
 
-def _totals(rows: Iterable[dict[str, Any]], unit_field: str) -> ExecutedTotals:
-    """Rows of sums `s` by source, programme, activity and province, added up by source, content group
-    and province."""
+def _totals(rows: Iterable[Row]) -> ExecutedTotals:
+    """Sums by source, programme, activity and province, added up by source, content group and
+    province."""
     groups = group_codes(first=False)
     totals = ExecutedTotals()
-    for row in rows:
-        if row["s"] is None:  # no entry in the period: not a row of the ledger's totals
+    for source, programme, activity, unit, amount in rows:
+        if amount is None:  # no entry in the period: not a row of the ledger's totals
             continue
-        amount = row["s"]
         totals.total += amount
-        totals.by_source[row["plan_line__plan__source"]] += amount
-        key = (row["plan_line__activity"], row["plan_line__plan__programme"])
-        totals.by_group[groups.get(key, "")] += amount
-        totals.by_unit[row[unit_field]] += amount
+        totals.by_source[source] += amount
+        totals.by_group[groups.get((activity, programme), "")] += amount
+        totals.by_unit[unit] += amount
     return totals
 
 
@@ -171,42 +176,60 @@ def executed(
     rows = (
         scoped.order_by()
         .annotate(disbursed=Subquery(disbursed))
-        .values(*_BREAKDOWN, unit_field)
+        .values_list(*_BREAKDOWN, unit_field)
         .annotate(s=Sum("disbursed"))
         .order_by()
     )
-    return _totals(rows, unit_field)
+    return _totals(rows)
 
 
 def executed_in_months(
     where: Q,
     *,
+    years: list[int],
     start: dt.date,
     end: dt.date,
     source: str | None = None,
     boundaries: str = "current",
     breakdown: bool = True,
 ) -> ExecutedTotals:
-    """What was disbursed in the whole months from `start` to `end`, read from the disbursed-by-month
-    aggregate (`finance.rollup`) rather than the ledger: the same sums as `executed` for the projects
-    whose plan line, year and province `where` selects (a Q on `DisbursedMonth`: `year`, `province__…`,
-    `plan_line__…`). Without `breakdown`, only the total and the split by source."""
+    """What the projects of `years` disbursed in the whole months from `start` to `end`, read from the
+    disbursed-by-month aggregate (`finance.rollup`) rather than the ledger: the same sums as `executed`
+    for the projects whose year, plan line and province `where` selects (a Q on `DisbursedMonth`:
+    `year`, `province__…`, `plan_line__…`). Without `breakdown`, only the total and the split by
+    source."""
     if start.day != 1 or (end + dt.timedelta(days=1)).day != 1:
         raise ValueError(f"the aggregate holds whole months, not {start}–{end}")
     # a month left at 0 (a project moved away, a payment reversed) is no row of the sums
-    months = DisbursedMonth.objects.filter(where, month__gte=start, month__lte=end).exclude(amount=0)
+    months = DisbursedMonth.objects.filter(where, year__in=years, month__gte=start, month__lte=end)
     if source:
         months = months.filter(plan_line__plan__source=source)
-    unit_field = {"historical": "province", "current": "province__current_province"}[boundaries]
-    fields = (*_BREAKDOWN, unit_field) if breakdown else _BREAKDOWN[:1]
-    rows = months.order_by().values(*fields).annotate(s=Sum("amount")).order_by()
-    if breakdown:
-        return _totals(rows, unit_field)
-    totals = ExecutedTotals()
-    for row in rows:
-        totals.total += row["s"]
-        totals.by_source[row["plan_line__plan__source"]] += row["s"]
-    return totals
+    sums = (
+        months.exclude(amount=0)
+        .order_by()
+        .values_list("plan_line", "province")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    )
+    # What the lines and provinces stand for, read once: cheaper than joining them to every month.
+    lines = {
+        pk: (line_source, programme, activity)
+        for pk, line_source, programme, activity in PlanLine.objects.filter(plan__year__in=years).values_list(
+            "pk", *_BREAKDOWN_OF_LINE
+        )
+    }
+    if not breakdown:
+        totals = ExecutedTotals()
+        for line, _province, amount in sums:
+            totals.total += amount
+            totals.by_source[lines[line][0]] += amount
+        return totals
+    provinces = dict(
+        AdministrativeUnit.objects.filter(level=Level.PROVINCE).values_list(
+            "pk", "pk" if boundaries == "historical" else "current_province"
+        )
+    )
+    return _totals((*lines[line], provinces[province], amount) for line, province, amount in sums)
 
 
 def outstanding_advances(user: Any, *, on: dt.date | None = None) -> list[tuple[Project, int]]:

@@ -58,11 +58,12 @@ def plan_as_of(
     source: str | None = None,
     plans: QuerySet[Plan] | None = None,
     boundaries: str = "current",
+    breakdown: bool = True,
 ) -> PlanTotals:
     """Totals of the plans the user may see for `year` (optionally one source) as approved on `on`:
     by funding source, by content group of the plan's programme (group code), by the province of the
     plan's unit — today's (`boundaries="current"`) or the one of its time (`"historical"`) — and
-    indicator targets (indicator code)."""
+    indicator targets (indicator code). Without `breakdown`, only the total and the split by source."""
     unit_field = f"plan__unit__{province_field(boundaries)}"
     qs = plans if plans is not None else plans_visible(user)
     qs = qs.filter(year=year)
@@ -71,8 +72,13 @@ def plan_as_of(
     # Summed in the database (one row per source, programme, activity and province; one per indicator)
     # rather than line by line: the same totals as iterating plan_lines_as_of, without loading every line.
     lines = PlanLine.objects.filter(plan__in=qs).filter(lines_in_force_q(on)).order_by()
-    rows = lines.values("plan__source", "plan__programme", "activity", unit_field).annotate(s=Sum("amount"))
     totals = PlanTotals()
+    if not breakdown:
+        for source, amount in lines.values_list("plan__source").annotate(s=Sum("amount")):
+            totals.total += amount or 0
+            totals.by_source[source] += amount or 0
+        return totals
+    rows = lines.values("plan__source", "plan__programme", "activity", unit_field).annotate(s=Sum("amount"))
     groups: dict[tuple[int, int], str] | None = None
     for row in rows:
         if groups is None:

@@ -264,6 +264,9 @@ class Deliverable(models.Model):
     `counted_from_events` means the achieved value is kept by the events app (booths, entries…)."""
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="deliverables")
+    # The project's year, copied when the deliverable is created (a project's year never changes):
+    # a report counts a year's deliverables from an index instead of joining every project.
+    year = models.PositiveSmallIntegerField(_("year"), editable=False)
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="deliverables"
     )
@@ -280,6 +283,9 @@ class Deliverable(models.Model):
         ordering = ["project", "indicator__code"]
         constraints = [
             models.UniqueConstraint(fields=["project", "indicator"], name="projects_deliverable_unique")
+        ]
+        indexes = [
+            models.Index(fields=["year", "indicator"], include=["achieved"], name="projects_deliverable_year")
         ]
 
     def __str__(self) -> str:

@@ -38,10 +38,13 @@ class DeadlineRules:
         rules = sorted(DeadlineRule.objects.all(), key=lambda r: r.valid_from or dt.date.min, reverse=True)
         for rule in rules:
             self._by_kind[rule.kind].append(rule)
+        self._found: dict[tuple[str, dt.date], DeadlineRule | None] = {}
 
     def on(self, kind: str, day: dt.date) -> DeadlineRule | None:
         """The rule of `kind` in force on `day` (the latest that took effect)."""
-        return next((rule for rule in self._by_kind[kind] if rule.is_valid_on(day)), None)
+        if (kind, day) not in self._found:  # thousands of projects share a few hundred days
+            self._found[kind, day] = next((r for r in self._by_kind[kind] if r.is_valid_on(day)), None)
+        return self._found[kind, day]
 
 
 def deadline_rule(kind: str, on: dt.date, rules: DeadlineRules | None = None) -> DeadlineRule | None:

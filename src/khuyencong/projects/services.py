@@ -775,7 +775,7 @@ def deliverable_set(*, actor: Any, project: Project, indicator: Indicator, plann
         raise WrongState(_("After approval a deliverable changes through an adjustment of content."))
     planned = _count(planned, "planned")
     deliverable, created = Deliverable.objects.get_or_create(
-        project=project, indicator=indicator, defaults={"planned": planned}
+        project=project, indicator=indicator, defaults={"planned": planned, "year": project.year}
     )
     before = None if created else {"planned": deliverable.planned}
     deliverable.planned = planned
@@ -832,7 +832,9 @@ def deliverable_sync(
     count. Called by the events services inside their transaction, so counts are never typed twice;
     creates the deliverable (planned = 0) if the project did not plan it."""
     deliverable, _created = Deliverable.objects.select_for_update().get_or_create(
-        project=project, indicator=indicator, defaults={"planned": 0, "counted_from_events": True}
+        project=project,
+        indicator=indicator,
+        defaults={"planned": 0, "counted_from_events": True, "year": project.year},
     )
     before = {"indicator": indicator.code, "achieved": deliverable.achieved}
     deliverable.achieved = _count(achieved, "achieved")

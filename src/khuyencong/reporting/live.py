@@ -173,8 +173,8 @@ def period_totals(
 ) -> tuple[PlanTotals, ExecutedTotals]:
     """The scope's annual plans of the period's years (each as approved on `Period.plan_day`), added
     up, and what its projects of the period's years disbursed with value dates in the period (from the
-    disbursed-by-month aggregate). Without `breakdown`, executed amounts are only split by source
-    (comparisons need no more)."""
+    disbursed-by-month aggregate). Without `breakdown`, plan and executed amounts are only split by
+    source (comparisons need no more)."""
     plans = [
         plan_as_of(
             None,
@@ -182,11 +182,13 @@ def period_totals(
             on=period.plan_day(year, as_of),
             plans=_plans(scope, [year]),
             boundaries=boundaries,
+            breakdown=breakdown,
         )
         for year in period.all_years
     ]
     done = executed_in_months(
         _years_q(scope, period.all_years, "province__"),
+        years=period.all_years,
         start=period.start,
         end=period.end,
         boundaries=boundaries,
@@ -215,16 +217,14 @@ def live_figures(
 
 def _achieved(scope: Scope, period: Period) -> dict[str, int]:
     """What the scope's projects of the period's years achieved, by indicator code (deliverables)."""
-    in_scope = _years_q(scope, period.all_years, "project__location__", year_field="project__year")
-    by_indicator = dict(
+    in_scope = _years_q(scope, period.all_years, "project__location__", year_field="year")
+    return dict(
         Deliverable.objects.filter(in_scope, achieved__isnull=False)
-        .values("indicator")
+        .values("indicator__code")
         .annotate(n=Sum("achieved"))
         .order_by()
-        .values_list("indicator", "n")
+        .values_list("indicator__code", "n")
     )
-    codes = dict(Indicator.objects.filter(pk__in=list(by_indicator)).values_list("pk", "code"))
-    return {codes[pk]: n for pk, n in by_indicator.items()}
 
 
 def indicator_rows(live: LiveFigures) -> list[dict[str, Any]]:

@@ -25,8 +25,12 @@ from .narrative import render_narrative
 REPORT_SOURCES = ("live", "submitted")
 
 
-def _amounts(split: Split, by_group: dict[str, int], by_unit: dict[int | None, int]) -> dict[str, Any]:
-    units = AdministrativeUnit.objects.in_bulk([pk for pk in by_unit if pk is not None])
+def _amounts(
+    split: Split,
+    by_group: dict[str, int],
+    by_unit: dict[int | None, int],
+    units: dict[int, AdministrativeUnit],
+) -> dict[str, Any]:
     return {
         "total": split.total,
         "KCQG": split.KCQG,
@@ -147,6 +151,7 @@ def build_report(
     derived = metrics(live.figures)
     groups = {g.code: g for g in ContentGroup.objects.all()}
     projects = scope_projects(scope, period)
+    units = AdministrativeUnit.objects.in_bulk({*live.plan.by_unit, *live.executed.by_unit} - {None})
     report = {
         "schema": "khuyencong.report/1",
         "scope": {"kind": scope.kind, "code": scope.code or None, "label": scope.label},
@@ -154,8 +159,8 @@ def build_report(
         "as_of": (as_of or period.end).isoformat(),
         "boundaries": boundaries,
         "source": source,
-        "plan": _amounts(live.figures.plan, live.plan.by_group, live.plan.by_unit),
-        "executed": _amounts(live.figures.executed, live.executed.by_group, live.executed.by_unit),
+        "plan": _amounts(live.figures.plan, live.plan.by_group, live.plan.by_unit, units),
+        "executed": _amounts(live.figures.executed, live.executed.by_group, live.executed.by_unit, units),
         **derived,
         "groups": {code: group.name for code, group in groups.items() if code in live.plan.by_group},
         "indicators": indicator_rows(live),

@@ -4,10 +4,12 @@ jurisdiction, stale version, norms, line room, missing contract / achievements /
 unbalanced ledger — raised with its code and writing nothing."""
 
 import datetime as dt
+import importlib
 from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 
 from khuyencong.accounts.choices import Role
 from khuyencong.catalog.models import Indicator, SupportNorm
@@ -29,6 +31,7 @@ from khuyencong.projects.models import Adjustment, Deliverable, Document, Partic
 from khuyencong.projects.services import (
     deliverable_record,
     deliverable_set,
+    deliverable_sync,
     line_room,
     participant_add,
     project_create,
@@ -976,3 +979,20 @@ def test_lifecycle_dates_cannot_be_in_the_future(world):
     assert refused.value.code == "future_date"
     project.refresh_from_db()
     assert project.state == "registered"
+
+
+def test_a_deliverable_carries_its_projects_year_whichever_service_creates_it(world):
+    """Reports count a year's deliverables by their own `year`: a copy of the project's (which never
+    changes), set by deliverable_set and by deliverable_sync, and filled in for existing rows by the
+    migration that added it."""
+    admin = world.user(Role.SYSTEM_ADMIN)
+    project = make_project(world, state=S.APPROVED)  # deliverable_set for the activity's indicator
+    planned = project.deliverables.get()
+    other = Indicator.objects.exclude(pk=planned.indicator_id).order_by("code").first()
+    synced = deliverable_sync(actor=admin, project=project, indicator=other, achieved=3, evidence="hội chợ")
+    assert {d.pk: d.year for d in project.deliverables.all()} == {planned.pk: YEAR, synced.pk: YEAR}
+
+    Deliverable.objects.update(year=0)
+    migration = importlib.import_module("khuyencong.projects.migrations.0002_deliverable_year")
+    migration.copy_project_year(apps, None)
+    assert set(Deliverable.objects.values_list("year", flat=True)) == {YEAR}
