@@ -17,7 +17,8 @@ from khuyencong.accounts.choices import Role
 from khuyencong.accounts.models import User
 from khuyencong.core.audit import audit_for
 from khuyencong.core.errors import DomainError
-from khuyencong.finance.models import LedgerEntry
+from khuyencong.finance.models import DisbursedMonth, LedgerEntry
+from khuyencong.finance.rollup import rollup_check
 from khuyencong.finance.selectors import project_balance
 from khuyencong.finance.services import entry_record
 from khuyencong.projects.choices import ProjectState
@@ -193,3 +194,18 @@ def test_money_at_the_same_moment(world):
     )
     assert (len(done), [r.code for r in refused]) == (1, ["advance_share_exceeded"])
     assert project_balance(other).advanced == 60_000_000
+
+    # Payments on two other projects of the same line, in the same month, at the same moment: both
+    # land in one row of the disbursed-by-month aggregate; neither is lost nor refused on its key.
+    a = make_project(world, state=ProjectState.CONTRACTED)
+    b = make_project(world, state=ProjectState.CONTRACTED)
+    done, refused = _split(
+        race(
+            lambda: pay(Role.PROVINCE_OFFICER, "payment", 10_000_000, a),
+            lambda: pay(Role.SYSTEM_ADMIN, "payment", 20_000_000, b),
+        )
+    )
+    assert (len(done), refused) == (2, [])
+    month = DisbursedMonth.objects.get(plan_line=a.plan_line, month=dt.date(YEAR, 4, 1))
+    assert month.amount == 100_000_000 + 60_000_000 + 10_000_000 + 20_000_000
+    assert rollup_check() == []
