@@ -11,9 +11,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.catalog.models import Activity
+from khuyencong.catalog.models import Activity, Programme
 from khuyencong.core.validity import Validity, ValidityQuerySet
 from khuyencong.geo.models import AdministrativeUnit
+from khuyencong.plans.choices import FundingSource
 from khuyencong.plans.models import PlanLine
 from khuyencong.projects.models import Project
 
@@ -189,15 +190,20 @@ class DisbursedMonth(models.Model):
     """What the projects of a plan line located in a province disbursed in a month (advances + payments −
     recoveries by value date): the ledger summed ahead, so that reports add up a few thousand rows
     instead of every entry. Derived data, kept in step by the ledger's writers and by the moves of a
-    project to another province (`finance.rollup`); `khuyencong rollup --check` compares it with the
-    ledger, `--rebuild` recomputes it."""
+    project to another province (`finance.rollup`); `khuyencong rollup` compares it with the ledger,
+    `--rebuild` recomputes it."""
 
     plan_line = models.ForeignKey(PlanLine, on_delete=models.PROTECT, related_name="+")
     # the province the project's location belonged to in its own time (its current province follows)
     province = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()  # the plan's (and its projects') year
     month = models.DateField()  # the first day of the value dates' month
     amount = models.BigIntegerField(default=0)
+    # Copied from the plan line, which never changes once it has projects (a revision replaces a line
+    # with a new one): reports group by them without joining lines and plans.
+    year = models.PositiveSmallIntegerField()  # the plan's (and its projects') year
+    source = models.CharField(max_length=4, choices=FundingSource.choices)
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+")
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = _("disbursed in a month")
@@ -205,7 +211,14 @@ class DisbursedMonth(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan_line", "province", "month"], name="finance_rollup_key")
         ]
-        indexes = [models.Index(fields=["year", "month"], name="finance_rollup_period")]
+        indexes = [
+            # A period's sums straight from the index (on PostgreSQL an index-only scan).
+            models.Index(
+                fields=["year", "month"],
+                include=["source", "programme", "activity", "province", "amount"],
+                name="finance_rollup_period",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.plan_line_id}/{self.province_id} {self.month:%m/%Y}: {self.amount}"

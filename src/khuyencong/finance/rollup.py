@@ -23,42 +23,57 @@ from django.db.models import F, Sum
 from django.db.models.functions import TruncMonth
 
 from khuyencong.geo.models import AdministrativeUnit
+from khuyencong.plans.models import Plan, PlanLine
 from khuyencong.projects.models import Project
 
 from .models import DisbursedMonth, LedgerEntry
 
 Key = tuple[int, int, dt.date]  # plan line, province, first day of the month
 
+# The line's year, source, programme and activity and the province of the project's location are read
+# in the statement itself; a second transaction adding to the same month at the same moment waits for
+# the first's row instead of failing on the unique key.
 _UPSERT = """
-INSERT INTO {table} (plan_line_id, province_id, year, month, amount) VALUES (%s, %s, %s, %s, %s)
-ON CONFLICT (plan_line_id, province_id, month) DO UPDATE SET amount = {table}.amount + excluded.amount
+INSERT INTO {rollup} (plan_line_id, province_id, month, amount, year, source, programme_id, activity_id)
+SELECT l.id, u.province_id, %s, %s, p.year, p.source, p.programme_id, l.activity_id
+FROM {line} l JOIN {plan} p ON p.id = l.plan_id, {unit} u
+WHERE l.id = %s AND u.id = %s
+ON CONFLICT (plan_line_id, province_id, month) DO UPDATE SET amount = {rollup}.amount + excluded.amount
 """
 
 
-def _add(plan_line: int, province: int, year: int, month: dt.date, amount: int) -> None:
-    """One statement, safe when two transactions add to the same month at once: the second waits for
-    the first's row instead of failing on the unique key."""
-    table = connection.ops.quote_name(DisbursedMonth._meta.db_table)
+def _add(plan_line_id: int, location_id: int, month: dt.date, amount: int) -> None:
+    """Add `amount` to the month of the line in the province of `location_id`."""
+    tables = {
+        name: connection.ops.quote_name(model._meta.db_table)
+        for name, model in (
+            ("rollup", DisbursedMonth),
+            ("line", PlanLine),
+            ("plan", Plan),
+            ("unit", AdministrativeUnit),
+        )
+    }
     with connection.cursor() as cursor:
-        cursor.execute(_UPSERT.format(table=table), [plan_line, province, year, month, amount])
-
-
-def _province(location_id: int) -> int:
-    return AdministrativeUnit.objects.values_list("province", flat=True).get(pk=location_id)
+        cursor.execute(_UPSERT.format(**tables), [month, amount, plan_line_id, location_id])
+        if cursor.rowcount != 1:
+            raise ValueError(f"no plan line {plan_line_id} or place {location_id} to add disbursed money to")
 
 
 def rollup_add(project: Project, value_date: dt.date, amount: int) -> None:
     """Add a ledger entry's disbursed delta to its month (nothing for entries that disburse nothing)."""
     if amount:
-        province = _province(project.location_id)
-        _add(project.plan_line_id, province, project.year, value_date.replace(day=1), amount)
+        _add(project.plan_line_id, project.location_id, value_date.replace(day=1), amount)
 
 
 def rollup_relocate(project: Project, *, old_location_id: int) -> None:
     """The project now lies at `project.location`: move what it disbursed, month by month, from the
     province of its old location to the new one (nothing when both lie in the same province)."""
-    old, new = _province(old_location_id), _province(project.location_id)
-    if old == new:
+    provinces = dict(
+        AdministrativeUnit.objects.filter(pk__in=[old_location_id, project.location_id]).values_list(
+            "pk", "province"
+        )
+    )
+    if provinces[old_location_id] == provinces[project.location_id]:
         return
     months = (
         LedgerEntry.objects.filter(project=project)
@@ -70,44 +85,53 @@ def rollup_relocate(project: Project, *, old_location_id: int) -> None:
     )
     for month, amount in months:
         if amount:
-            _add(project.plan_line_id, old, project.year, month, -amount)
-            _add(project.plan_line_id, new, project.year, month, amount)
+            _add(project.plan_line_id, old_location_id, month, -amount)
+            _add(project.plan_line_id, project.location_id, month, amount)
 
 
-def _from_ledger() -> dict[Key, tuple[int, int]]:
-    """The aggregate as the ledger gives it now: key → (year, amount), zero sums left out."""
+_LINE = ("year", "source", "programme", "activity")  # copied from the plan line
+
+
+def _from_ledger() -> dict[Key, tuple[int, str, int, int, int]]:
+    """The aggregate as the ledger gives it now: key → (year, source, programme, activity, amount),
+    zero sums left out."""
     rows = (
         LedgerEntry.objects.exclude(disbursed_delta=0)
         .annotate(
             line=F("project__plan_line"),
             province=F("project__location__province"),
-            year=F("project__year"),
             month=TruncMonth("value_date"),
+            year=F("project__plan_line__plan__year"),
+            source=F("project__plan_line__plan__source"),
+            programme=F("project__plan_line__plan__programme"),
+            activity=F("project__plan_line__activity"),
         )
-        .values("line", "province", "year", "month")
+        .values("line", "province", "month", *_LINE)
         .annotate(s=Sum("disbursed_delta"))
         .order_by()
-        .values_list("line", "province", "year", "month", "s")
+        .values_list("line", "province", "month", *_LINE, "s")
     )
-    return {(line, province, month): (year, s) for line, province, year, month, s in rows if s}
+    return {(line, province, month): tuple(rest) for line, province, month, *rest in rows if rest[-1]}
 
 
 def rollup_check() -> list[dict[str, Any]]:
-    """Where the aggregate differs from the ledger: one row per (plan line, province, month)."""
+    """Where the aggregate differs from the ledger, in its amount or in what it copied from the plan
+    line: one row per (plan line, province, month)."""
     expected = _from_ledger()
     stored = {
-        (r.plan_line_id, r.province_id, r.month): r.amount for r in DisbursedMonth.objects.exclude(amount=0)
+        (r.plan_line_id, r.province_id, r.month): (r.year, r.source, r.programme_id, r.activity_id, r.amount)
+        for r in DisbursedMonth.objects.exclude(amount=0)
     }
     return [
         {
             "plan_line": key[0],
             "province": key[1],
             "month": key[2].isoformat(),
-            "ledger": expected.get(key, (0, 0))[1],
-            "aggregate": stored.get(key, 0),
+            "ledger": expected[key][-1] if key in expected else 0,
+            "aggregate": stored[key][-1] if key in stored else 0,
         }
         for key in sorted(set(expected) | set(stored))
-        if expected.get(key, (0, 0))[1] != stored.get(key, 0)
+        if expected.get(key) != stored.get(key)
     ]
 
 
@@ -116,8 +140,17 @@ def rollup_rebuild() -> int:
     """Recompute the aggregate from the ledger; the number of rows written."""
     DisbursedMonth.objects.all().delete()
     rows = [
-        DisbursedMonth(plan_line_id=line, province_id=province, year=year, month=month, amount=amount)
-        for (line, province, month), (year, amount) in _from_ledger().items()
+        DisbursedMonth(
+            plan_line_id=line,
+            province_id=province,
+            month=month,
+            year=year,
+            source=source,
+            programme_id=programme,
+            activity_id=activity,
+            amount=amount,
+        )
+        for (line, province, month), (year, source, programme, activity, amount) in _from_ledger().items()
     ]
     DisbursedMonth.objects.bulk_create(rows, batch_size=5000)
     return len(rows)

@@ -15,7 +15,6 @@ from khuyencong.establishments.models import Establishment
 from khuyencong.geo.choices import Level
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.geo.selectors import province_field
-from khuyencong.plans.models import PlanLine
 from khuyencong.plans.selectors import group_codes
 from khuyencong.projects.choices import ProjectState
 from khuyencong.projects.models import Participant, Project
@@ -119,8 +118,7 @@ class ExecutedTotals:
     by_unit: dict[int | None, int] = field(default_factory=lambda: defaultdict(int))
 
 
-_BREAKDOWN_OF_LINE = ("plan__source", "plan__programme", "activity")
-_BREAKDOWN = tuple(f"plan_line__{name}" for name in _BREAKDOWN_OF_LINE)
+_BREAKDOWN = ("plan_line__plan__source", "plan_line__plan__programme", "plan_line__activity")
 
 # (source, programme, activity, province, amount)
 Row = tuple[str, int, int, int | None, int | None]
@@ -195,41 +193,32 @@ def executed_in_months(
 ) -> ExecutedTotals:
     """What the projects of `years` disbursed in the whole months from `start` to `end`, read from the
     disbursed-by-month aggregate (`finance.rollup`) rather than the ledger: the same sums as `executed`
-    for the projects whose year, plan line and province `where` selects (a Q on `DisbursedMonth`:
-    `year`, `province__…`, `plan_line__…`). Without `breakdown`, only the total and the split by
-    source."""
+    for the projects whose plan line and province `where` selects (a Q on `DisbursedMonth`: `year`,
+    `province__…`, `plan_line__…`). Without `breakdown`, only the total and the split by source."""
     if start.day != 1 or (end + dt.timedelta(days=1)).day != 1:
         raise ValueError(f"the aggregate holds whole months, not {start}–{end}")
     # a month left at 0 (a project moved away, a payment reversed) is no row of the sums
     months = DisbursedMonth.objects.filter(where, year__in=years, month__gte=start, month__lte=end)
+    months = months.exclude(amount=0)
     if source:
-        months = months.filter(plan_line__plan__source=source)
-    sums = (
-        months.exclude(amount=0)
-        .order_by()
-        .values_list("plan_line", "province")
-        .annotate(s=Sum("amount"))
-        .order_by()
-    )
-    # What the lines and provinces stand for, read once: cheaper than joining them to every month.
-    lines = {
-        pk: (line_source, programme, activity)
-        for pk, line_source, programme, activity in PlanLine.objects.filter(plan__year__in=years).values_list(
-            "pk", *_BREAKDOWN_OF_LINE
-        )
-    }
+        months = months.filter(source=source)
     if not breakdown:
         totals = ExecutedTotals()
-        for line, _province, amount in sums:
+        for line_source, amount in months.values_list("source").annotate(s=Sum("amount")).order_by():
             totals.total += amount
-            totals.by_source[lines[line][0]] += amount
+            totals.by_source[line_source] += amount
         return totals
-    provinces = dict(
-        AdministrativeUnit.objects.filter(level=Level.PROVINCE).values_list(
-            "pk", "pk" if boundaries == "historical" else "current_province"
-        )
+    sums = months.values_list("source", "programme", "activity", "province").annotate(s=Sum("amount"))
+    if boundaries == "historical":
+        return _totals(sums.order_by())
+    # today's province of each province of its time, read once rather than joined to every row
+    current = dict(
+        AdministrativeUnit.objects.filter(level=Level.PROVINCE).values_list("pk", "current_province")
     )
-    return _totals((*lines[line], provinces[province], amount) for line, province, amount in sums)
+    return _totals(
+        (source, programme, activity, current[province], amount)
+        for source, programme, activity, province, amount in sums.order_by()
+    )
 
 
 def outstanding_advances(user: Any, *, on: dt.date | None = None) -> list[tuple[Project, int]]:

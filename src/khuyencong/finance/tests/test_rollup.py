@@ -80,6 +80,14 @@ def test_every_writer_keeps_the_months_in_step(world, admin):
     assert _months()[(training.plan_line_id, province, dt.date(YEAR, 6, 1))] == -20_000_000
     assert _months()[(national.plan_line_id, province, dt.date(YEAR, 6, 1))] == 30_000_000
     assert _months()[(national.plan_line_id, province, dt.date(YEAR, 10, 1))] == -30_000_000
+    row = DisbursedMonth.objects.get(plan_line=national.plan_line, month=dt.date(YEAR, 6, 1))
+    line = national.plan_line
+    assert (row.year, row.source, row.programme_id, row.activity_id) == (
+        YEAR,
+        FundingSource.NATIONAL,
+        line.plan.programme_id,
+        line.activity_id,
+    )
     project_liquidate(actor=admin, project=accepted, on=D["liquidate"], final_value=150_000_000)
     _same_as_ledger(**WHOLE_YEAR)
     _same_as_ledger(start=dt.date(YEAR, 4, 1), end=dt.date(YEAR, 9, 30))
@@ -136,15 +144,17 @@ def test_the_command_finds_a_drifted_aggregate_and_rebuilds_it(world, capsys):
     assert "aggregate = ledger" in capsys.readouterr().out
     month = DisbursedMonth.objects.get(month=dt.date(YEAR, 10, 1))
     DisbursedMonth.objects.filter(pk=month.pk).update(amount=1)  # written around the services
-    DisbursedMonth.objects.create(
-        plan_line=month.plan_line, province=month.province, year=YEAR, month=dt.date(YEAR, 12, 1), amount=5
-    )
-    with pytest.raises(CommandError, match="2 month"):
+    month.pk, month.month, month.amount = None, dt.date(YEAR, 12, 1), 5  # a month with no entry
+    month.save()
+    march = DisbursedMonth.objects.get(month=dt.date(YEAR, 3, 1))
+    DisbursedMonth.objects.filter(pk=march.pk).update(source=FundingSource.NATIONAL)  # the wrong source
+    with pytest.raises(CommandError, match="3 month"):
         call_command("rollup")
     err = capsys.readouterr().err
     assert f"{YEAR}-10-01: ledger 75,000,000, aggregate 1" in err
     assert f"{YEAR}-12-01: ledger 0, aggregate 5" in err
     call_command("rollup", "--rebuild")
+    assert f"{YEAR}-03-01: the year, source, programme or activity copied from the plan line differ" in err
     assert "aggregate rebuilt: 2 rows" in capsys.readouterr().out
     assert rollup_check() == []
 

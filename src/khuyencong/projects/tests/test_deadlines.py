@@ -11,6 +11,7 @@ from khuyencong.projects.choices import DeadlineKind, ProjectState
 from khuyencong.projects.models import DeadlineRule, Project
 from khuyencong.projects.selectors import (
     liquidation_due,
+    overdue_counts,
     overdue_ids,
     overdue_items,
     progress_due,
@@ -160,3 +161,19 @@ def test_overdue_is_scoped_and_oldest_first(world, officer):
     assert foreign.pk not in overdue_ids(officer, on=on)
     assert foreign.pk in overdue_ids(world.user(Role.SYSTEM_ADMIN), on=on)
     assert overdue_items(world.user(Role.COMMUNE_OFFICER), on=on)  # the projects are in phường Phan Rang
+
+
+def test_overdue_counts_count_the_items(world, officer):
+    """The counts a report shows (grouped by date in the database) agree with the listed items, kind
+    by kind, on a day when every kind of deadline has passed for some project."""
+    for state in (S.ACCEPTED, S.ACCEPTED, S.IN_PROGRESS, S.LIQUIDATED, S.SETTLED):
+        make_project(world, state=state)
+    make_project(world, "foreign", state=S.ACCEPTED)
+    admin = world.user(Role.SYSTEM_ADMIN)
+    for on in (dt.date(YEAR, 10, 1), dt.date(YEAR, 11, 26), dt.date(YEAR + 1, 1, 26)):
+        items = overdue_items(admin, on=on)
+        expected: dict[str, int] = {}
+        for item in items:
+            expected[str(item.kind)] = expected.get(str(item.kind), 0) + 1
+        assert overdue_counts(Project.objects.all(), on=on) == expected
+    assert expected == {K.SETTLEMENT: 4, K.LIQUIDATION: 4, K.PROGRESS: 1}  # Hà Nội's project too

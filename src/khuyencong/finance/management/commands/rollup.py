@@ -21,8 +21,12 @@ class Command(BaseCommand):
             self.stdout.write("aggregate = ledger")
             return
         for row in differences[:50]:
-            self.stderr.write(
-                f"plan line {row['plan_line']}, province {row['province']}, {row['month']}: "
+            what = (
                 f"ledger {row['ledger']:,}, aggregate {row['aggregate']:,}"
+                if row["ledger"] != row["aggregate"]
+                else "the year, source, programme or activity copied from the plan line differ"
+            )
+            self.stderr.write(
+                f"plan line {row['plan_line']}, province {row['province']}, {row['month']}: {what}"
             )
         raise CommandError(f"{len(differences)} month(s) differ from the ledger: run rollup --rebuild")
