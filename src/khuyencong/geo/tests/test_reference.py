@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 
 from khuyencong.geo.choices import Level
 from khuyencong.geo.models import AdministrativeUnit, Region, RegionMembership, UnitSuccession
@@ -66,6 +67,18 @@ def test_full_load_counts_and_idempotence(full):
     second = reference_load()
     assert not second.changed, str(second)
     assert _counts() == counts
+
+
+def test_a_unit_lies_today_where_its_province_of_its_time_lies(full):
+    """Every unit names its province of its time (a province itself) and today's province, and today's
+    province is that of its province of its time: provinces merged whole in 2025. Reports roll amounts
+    kept by province of their time into today's provinces on this (finance.selectors
+    .executed_in_months)."""
+    units = AdministrativeUnit.objects
+    assert not units.filter(province__isnull=True).exists()
+    assert not units.filter(current_province__isnull=True).exists()
+    assert not units.filter(level=Level.PROVINCE).exclude(province=F("pk")).exists()
+    assert not units.exclude(current_province=F("province__current_province")).exists()
 
 
 def test_every_legacy_province_has_one_primary_successor(full):
