@@ -1,0 +1,178 @@
+"""Fairs and their participations."""
+
+import datetime as dt
+from typing import Any, cast
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from khuyencong.accounts.models import Agency
+from khuyencong.core.audit import audit_record
+from khuyencong.core.errors import ValidationFailed
+from khuyencong.core.money import whole_dong
+from khuyencong.establishments.models import Establishment
+from khuyencong.geo.choices import Level
+from khuyencong.geo.models import AdministrativeUnit
+from khuyencong.projects.models import Project
+
+from ..choices import FAIR_INDICATORS, FairLevel
+from ..models import Fair, FairParticipation
+from .base import (
+    _agency,
+    _check_project,
+    _choice,
+    _count,
+    _establishment_in_scope,
+    _fail,
+    _optional_text,
+    _period,
+    _require_change,
+    _require_open_project,
+    _text,
+    _unit_in_scope,
+    _visible,
+    project_counts_sync,
+)
+
+
+@transaction.atomic
+def fair_create(
+    *,
+    actor: Any,
+    name: str,
+    level: str,
+    place: str,
+    location: AdministrativeUnit,
+    organiser: Agency,
+    start_date: dt.date,
+    end_date: dt.date,
+    booths_total: int = 0,
+    programme_fair: bool = False,
+    project: Project | None = None,
+    note: str = "",
+) -> Fair:
+    _require_change(actor)
+    errors: dict[str, str] = {}
+    name = _text(errors, "name", name, _("Enter the fair's name."), 300)
+    level = _choice(errors, "level", level, FairLevel)
+    place = _text(errors, "place", place, _("Enter where the fair is held."), 300)
+    if not _unit_in_scope(actor, location):
+        errors["location"] = str(_("Choose a province or commune in your jurisdiction."))
+    elif level == FairLevel.COMMUNE and location.level != Level.COMMUNE:
+        errors["location"] = str(_("A commune fair is held in a commune."))
+    _agency(errors, actor, organiser)
+    start, end = _period(errors, start_date, end_date)
+    booths_total = _count(errors, "booths_total", booths_total)
+    note = _optional_text(errors, "note", note, 500)
+    _check_project(errors, actor, project, FAIR_INDICATORS, on=start)
+    _fail(errors)
+    start_date, end_date = cast(dt.date, start), cast(dt.date, end)
+    fair = Fair.objects.create(
+        name=name,
+        level=level,
+        place=place,
+        location=location,
+        organiser=organiser,
+        start_date=start_date,
+        end_date=end_date,
+        booths_total=booths_total,
+        programme_fair=bool(programme_fair),
+        project=project,
+        note=note,
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="event.fair_create",
+        obj=fair,
+        after={
+            "name": name,
+            "level": level,
+            "location": location.pk,
+            "start_date": start_date.isoformat(),
+            "end_date": end_date.isoformat(),
+            "booths_total": booths_total,
+            "project": project.pk if project else None,
+        },
+    )
+    project_counts_sync(actor=actor, projects=[project])
+    return fair
+
+
+@transaction.atomic
+def participation_add(
+    *,
+    actor: Any,
+    fair: Fair,
+    establishment: Establishment,
+    booths: int = 1,
+    support_amount: int = 0,
+    project: Project | None = None,
+    note: str = "",
+) -> FairParticipation:
+    """Record the booths an establishment of the actor's jurisdiction took at a fair it may see."""
+    _visible(actor, Fair, fair.pk)
+    fair = Fair.objects.select_for_update().get(pk=fair.pk)  # serialises the booth count
+    errors: dict[str, str] = {}
+    if not _establishment_in_scope(actor, establishment):
+        errors["establishment"] = str(_("This establishment is outside your jurisdiction or was merged."))
+    elif fair.participations.filter(establishment=establishment).exists():
+        errors["establishment"] = str(_("This establishment is already recorded at this fair."))
+    booths = _count(errors, "booths", booths, 1)
+    try:
+        support_amount = whole_dong(support_amount, field="support_amount")
+    except ValidationFailed as exc:
+        errors["support_amount"] = str(exc.message)
+    if "booths" not in errors and fair.booths_total:
+        taken = sum(fair.participations.values_list("booths", flat=True))
+        if taken + booths > fair.booths_total:
+            errors["booths"] = str(
+                _("The fair has %(total)s booths and %(taken)s are already taken.")
+                % {"total": fair.booths_total, "taken": taken}
+            )
+    note = _optional_text(errors, "note", note, 500)
+    _check_project(errors, actor, project, FAIR_INDICATORS, on=fair.start_date)
+    _fail(errors)
+    participation = FairParticipation.objects.create(
+        fair=fair,
+        establishment=establishment,
+        booths=booths,
+        support_amount=support_amount,
+        project=project,
+        note=note,
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="event.participation_add",
+        obj=fair,
+        after={
+            "establishment": establishment.pk,
+            "name": establishment.name,
+            "booths": booths,
+            "support_amount": support_amount,
+            "project": project.pk if project else None,
+        },
+    )
+    project_counts_sync(actor=actor, projects=[project, fair.project])
+    return participation
+
+
+@transaction.atomic
+def participation_remove(*, actor: Any, participation: FairParticipation) -> None:
+    _visible(actor, FairParticipation, participation.pk)
+    participation = FairParticipation.objects.select_related("fair", "project", "establishment").get(
+        pk=participation.pk
+    )
+    _require_open_project(participation.project)
+    fair = participation.fair
+    before = {
+        "establishment": participation.establishment_id,
+        "name": participation.establishment.name,
+        "booths": participation.booths,
+        "project": participation.project_id,
+    }
+    project = participation.project
+    participation.delete()
+    audit_record(actor=actor, action="event.participation_remove", obj=fair, before=before)
+    project_counts_sync(actor=actor, projects=[project, fair.project])
