@@ -1157,6 +1157,17 @@ def adjustment_decide(
     if approve:
         if project.state not in ADJUSTABLE_STATES:
             raise WrongState()
+        changed = sorted(n for n, old in adjustment.before.items() if _encode(getattr(project, n)) != old)
+        if changed:  # e.g. money received from a stopped project: the request no longer says what it did
+            raise StaleWrite(
+                _(
+                    "The project's %(fields)s changed after this adjustment was requested. Reject it and "
+                    "request the change again from the project as it is now."
+                )
+                % {"fields": ", ".join(str(Project._meta.get_field(n).verbose_name) for n in changed)},
+                code="adjustment_stale",
+                fields=changed,
+            )
         values = _validate_adjustment(actor, project, adjustment.kind, _decode(adjustment.changes))
         new_support = values.get("support_amount", project.support_amount)
         if new_support > project.support_amount:

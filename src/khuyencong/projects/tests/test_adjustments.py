@@ -27,6 +27,7 @@ from khuyencong.projects.services import (
     adjustment_decide,
     adjustment_request,
     participant_add,
+    project_receive,
 )
 from khuyencong.projects.workflow import Who
 from khuyencong.testing.projects import LINE_AMOUNT, YEAR, establishment, make_project
@@ -356,3 +357,29 @@ def test_beneficiary_change_keeps_the_whole_implementer(world, officer, approver
         None,
         "Công ty Tư vấn A",
     )
+
+
+def test_an_adjustment_is_not_approved_after_the_project_changed_beneath_it(world, officer, approver):
+    """Money received from a stopped project changes the support while an increase waits: approving the
+    request would no longer do what it said (and might need another approver). It is refused with the
+    fields that changed; rejecting it still works."""
+    project = make_project(world, state=S.APPROVED)  # 150 million
+    increase = adjustment_request(
+        actor=officer,
+        project=project,
+        kind=K.BUDGET,
+        reason="Tăng quy mô",
+        changes={"support_amount": 180_000_000},
+    )
+    donor = make_project(world, state=S.APPROVED)
+    project_receive(actor=world.user(Role.SYSTEM_ADMIN), project=project, amount=20_000_000, source=donor)
+    with refused("adjustment_stale", project) as info:
+        adjustment_decide(actor=approver, adjustment=increase, approve=True)
+    assert info.value.status == 409
+    assert info.value.details == {"fields": ["support_amount"]}
+    assert (fresh(project).support_amount, fresh(increase).status) == (
+        170_000_000,
+        AdjustmentStatus.REQUESTED,
+    )
+    adjustment_decide(actor=approver, adjustment=increase, approve=False, note="Lập lại đề nghị theo số mới")
+    assert fresh(increase).status == AdjustmentStatus.REJECTED
