@@ -902,13 +902,17 @@ def document_upload(
         uploaded_by=actor,
     )
     document.file.save("upload", ContentFile(content), save=False)
-    document.save()
-    audit_record(
-        actor=actor,
-        action="project.document_upload",
-        obj=project,
-        after={"form": form.code, "file": document.original_name, "sha256": digest, "size": len(content)},
-    )
+    try:
+        document.save()
+        audit_record(
+            actor=actor,
+            action="project.document_upload",
+            obj=project,
+            after={"form": form.code, "file": document.original_name, "sha256": digest, "size": len(content)},
+        )
+    except BaseException:
+        document.file.storage.delete(document.file.name)  # no record will point at it: no orphan file
+        raise
     return document
 
 

@@ -172,3 +172,18 @@ def test_who_may_upload(world, media, project, form):
     assert info.value.code == "not_found"
     assert not Document.objects.exists()
     assert _files(media) == []
+
+
+def test_a_failure_after_the_file_is_stored_leaves_no_file(media, officer, project, form, monkeypatch):
+    """The file is written before its record; when writing the record or its audit entry fails, the
+    transaction rolls back and the stored file is removed with it, so no file is left that no record
+    points at."""
+
+    def broken(**kwargs):
+        raise RuntimeError("audit trail unavailable")
+
+    monkeypatch.setattr("khuyencong.projects.services.audit_record", broken)
+    with pytest.raises(RuntimeError, match="audit trail unavailable"):
+        _upload(officer, project, form, "bien-ban.pdf", PDF)
+    assert not Document.objects.exists()
+    assert _files(media) == []
