@@ -911,7 +911,8 @@ def document_upload(
             after={"form": form.code, "file": document.original_name, "sha256": digest, "size": len(content)},
         )
     except BaseException:
-        document.file.storage.delete(document.file.name)  # no record will point at it: no orphan file
+        if document.file.name:  # no record will point at it: no orphan file
+            document.file.storage.delete(document.file.name)
         raise
     return document
 
@@ -1168,7 +1169,11 @@ def adjustment_decide(
                     "The project's %(fields)s changed after this adjustment was requested. Reject it and "
                     "request the change again from the project as it is now."
                 )
-                % {"fields": ", ".join(str(Project._meta.get_field(n).verbose_name) for n in changed)},
+                % {
+                    "fields": ", ".join(
+                        str(getattr(Project._meta.get_field(n), "verbose_name", n)) for n in changed
+                    )
+                },
                 code="adjustment_stale",
                 fields=changed,
             )
