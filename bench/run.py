@@ -1,6 +1,6 @@
 """Time the national report through month 9 against the one SQL statement that computes its core figures.
 
-    KHUYENCONG_VAR=/tmp/kcbench .venv/bin/python bench/run.py --generate --years 2017-2026 --seed 1
+    KHUYENCONG_VAR=var/bench .venv/bin/python bench/run.py --generate --years 2017-2026 --seed 1
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kc_bench .venv/bin/python bench/run.py --generate ...
 
 See bench/README.md for what is measured. Exit status 1 when the figures differ, 2 when the report takes
