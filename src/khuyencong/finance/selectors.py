@@ -184,21 +184,20 @@ def executed(
 def executed_in_months(
     where: Q,
     *,
-    years: list[int],
     start: dt.date,
     end: dt.date,
     source: str | None = None,
     boundaries: str = "current",
     breakdown: bool = True,
 ) -> ExecutedTotals:
-    """What the projects of `years` disbursed in the whole months from `start` to `end`, read from the
-    disbursed-by-month aggregate (`finance.rollup`) rather than the ledger: the same sums as `executed`
-    for the projects whose plan line and province `where` selects (a Q on `DisbursedMonth`: `year`,
+    """What was disbursed in the whole months from `start` to `end`, read from the disbursed-by-month
+    aggregate (`finance.rollup`) rather than the ledger: the same sums as `executed` for the projects
+    whose year, plan line and province `where` selects (a Q on `DisbursedMonth`: `year`,
     `province__…`, `plan_line__…`). Without `breakdown`, only the total and the split by source."""
     if start.day != 1 or (end + dt.timedelta(days=1)).day != 1:
         raise ValueError(f"the aggregate holds whole months, not {start}–{end}")
     # a month left at 0 (a project moved away, a payment reversed) is no row of the sums
-    months = DisbursedMonth.objects.filter(where, year__in=years, month__gte=start, month__lte=end)
+    months = DisbursedMonth.objects.filter(where, month__gte=start, month__lte=end)
     months = months.exclude(amount=0)
     if source:
         months = months.filter(source=source)

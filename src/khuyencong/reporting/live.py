@@ -188,7 +188,6 @@ def period_totals(
     ]
     done = executed_in_months(
         _years_q(scope, period.all_years, "province__"),
-        years=period.all_years,
         start=period.start,
         end=period.end,
         boundaries=boundaries,

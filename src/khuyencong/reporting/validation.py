@@ -4,6 +4,8 @@ province's earlier approved report of the same year (a plan that changed without
 
 from typing import Any
 
+from django.db.models import Q
+
 from khuyencong.finance.selectors import executed_in_months
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.plans.choices import RevisionStatus
@@ -29,13 +31,11 @@ def province_snapshot(unit: AdministrativeUnit, period: Period) -> tuple[Rows, R
     rows, from the plans as approved at the end of the period, the ledger and the deliverables."""
     scope = province_scope(unit)
     plans = Plan.objects.filter(year=period.year).filter(scope.units_q(period.year, "unit__"))
-    in_province = scope.units_q(period.year, "province__")
+    in_province = Q(year=period.year) & scope.units_q(period.year, "province__")
     figures: Rows = []
     for key, source in SOURCES:
         plan = plan_as_of(None, year=period.year, on=period.end, source=source, plans=plans)
-        done = executed_in_months(
-            in_province, years=[period.year], start=period.start, end=period.end, source=source
-        )
+        done = executed_in_months(in_province, start=period.start, end=period.end, source=source)
         figures.append(
             {"source": key, "content_group": "", "plan_dong": plan.total, "executed_dong": done.total}
         )

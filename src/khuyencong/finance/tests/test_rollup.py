@@ -45,9 +45,7 @@ def _same_as_ledger(**period) -> None:
     assert rollup_check() == []
     for boundaries in ("current", "historical"):
         ledger = executed(None, projects=Project.objects.all(), boundaries=boundaries, **period)
-        assert _nonzero(executed_in_months(Q(), years=[YEAR], boundaries=boundaries, **period)) == _nonzero(
-            ledger
-        )
+        assert _nonzero(executed_in_months(Q(year=YEAR), boundaries=boundaries, **period)) == _nonzero(ledger)
 
 
 def test_every_writer_keeps_the_months_in_step(world, admin):
@@ -112,9 +110,9 @@ def test_a_move_to_another_province_takes_the_months_along(world, admin):
         (line, world.ninh_thuan.pk, dt.date(YEAR, 10, 1)): 75_000_000,
     }
     _same_as_ledger(**WHOLE_YEAR)
-    historical = executed_in_months(Q(), years=[YEAR], boundaries="historical", **WHOLE_YEAR)
+    historical = executed_in_months(Q(year=YEAR), boundaries="historical", **WHOLE_YEAR)
     assert dict(historical.by_unit) == {world.ninh_thuan.pk: 150_000_000}
-    current = executed_in_months(Q(), years=[YEAR], boundaries="current", **WHOLE_YEAR)
+    current = executed_in_months(Q(year=YEAR), boundaries="current", **WHOLE_YEAR)
     assert dict(current.by_unit) == {world.khanh_hoa.pk: 150_000_000}
 
 
@@ -122,20 +120,18 @@ def test_reads_select_by_year_province_and_source_and_only_whole_months(world):
     make_project(world, state=S.ACCEPTED)
     make_project(world, "foreign", state=S.IN_PROGRESS, source=FundingSource.NATIONAL)
     in_khanh_hoa = Q(province=world.khanh_hoa) | Q(province__current_province=world.khanh_hoa)
-    assert executed_in_months(in_khanh_hoa, years=[YEAR], **WHOLE_YEAR).total == 150_000_000
-    assert executed_in_months(Q(), years=[YEAR - 1], **WHOLE_YEAR).total == 0
-    national = executed_in_months(
-        Q(), years=[YEAR], source=FundingSource.NATIONAL, breakdown=False, **WHOLE_YEAR
-    )
+    assert executed_in_months(Q(year=YEAR) & in_khanh_hoa, **WHOLE_YEAR).total == 150_000_000
+    assert executed_in_months(Q(year=YEAR - 1), **WHOLE_YEAR).total == 0
+    national = executed_in_months(Q(year=YEAR), source=FundingSource.NATIONAL, breakdown=False, **WHOLE_YEAR)
     assert (national.total, dict(national.by_source), dict(national.by_unit)) == (
         75_000_000,
         {FundingSource.NATIONAL: 75_000_000},
         {},
     )
     with pytest.raises(ValueError, match="whole months"):
-        executed_in_months(Q(), years=[YEAR], start=dt.date(YEAR, 1, 1), end=dt.date(YEAR, 3, 15))
+        executed_in_months(Q(year=YEAR), start=dt.date(YEAR, 1, 1), end=dt.date(YEAR, 3, 15))
     with pytest.raises(ValueError, match="whole months"):
-        executed_in_months(Q(), years=[YEAR], start=dt.date(YEAR, 1, 2), end=dt.date(YEAR, 3, 31))
+        executed_in_months(Q(year=YEAR), start=dt.date(YEAR, 1, 2), end=dt.date(YEAR, 3, 31))
 
 
 def test_the_command_finds_a_drifted_aggregate_and_rebuilds_it(world, capsys):
