@@ -10,15 +10,15 @@ stable `code`: `no_contract`, `before_contract`, `above_contract_balance`, `adva
 
 import datetime as dt
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, FilterSchema, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import StrictInt
 
 from khuyencong.accounts.jurisdiction import Action, get_in_scope
 from khuyencong.core.errors import ValidationFailed
+from khuyencong.geo.models import AdministrativeUnit, Region
 from khuyencong.projects.api.lookups import project_in_scope
 from khuyencong.projects.api.schemas import BalanceOut, balance_out
 
@@ -26,6 +26,7 @@ from .models import Contract, LedgerEntry
 from .selectors import (
     contract_balance,
     executed,
+    ledger_filtered,
     ledger_visible,
     outstanding_advances,
     project_balance,
@@ -127,6 +128,13 @@ class LedgerEntryIn(Schema):
     reference: str = Field(..., max_length=100, description="the document the money moved on")
     contract: int | None = Field(None, description="contract id; may be left out when there is one")
     note: str = Field("", max_length=500)
+    correction_reason: str = Field(
+        "",
+        max_length=500,
+        description="a post-close correction: why an entry goes into a period whose report is approved "
+        "(ministry officers, the province's approver); without it such an entry is refused with "
+        "period_closed (409)",
+    )
 
 
 @router.post(
@@ -153,6 +161,13 @@ class ReversalIn(Schema):
     reason: str = Field(..., max_length=500)
     value_date: dt.date | None = Field(None, description="default: today")
     amount: StrictInt | None = Field(None, description="default: all that is left to reverse")
+    correction_reason: str = Field(
+        "",
+        max_length=500,
+        description="a post-close correction: why an entry goes into a period whose report is approved "
+        "(ministry officers, the province's approver); without it such an entry is refused with "
+        "period_closed (409)",
+    )
 
 
 @router.post(
@@ -165,28 +180,35 @@ def finance_entry_reverse(request, entry_id: int, payload: ReversalIn):
     return Status(201, entry_reverse(actor=request.user, entry=entry, **payload.dict()))
 
 
-class LedgerFilter(FilterSchema):
-    year: int | None = Field(None, description="the projects' (plan) year")
+class LedgerFilter(Schema):
+    """The ledger list's criteria (`selectors.ledger_filtered`, as on the page)."""
+
+    q: str | None = Field(None, max_length=100, description="project code or document reference")
+    year: int | None = Field(None, ge=1990, le=2100, description="the projects' (plan) year")
     kind: str | None = Field(None, description="commitment, advance, payment or recovery")
     start: dt.date | None = Field(None, description="value date from")
     end: dt.date | None = Field(None, description="value date until")
-    project: int | None = Field(None, description="project id")
+    project: int | None = Field(None, ge=1, le=2**63 - 1, description="project id")
     source: str | None = Field(None, description="kcqg or kcdp")
+    province: int | None = Field(
+        None, ge=1, le=2**63 - 1, description="id of a province (current or before 1/7/2025)"
+    )
+    region: str | None = Field(None, max_length=40, description="region code; membership of `year`")
+    group: str | None = Field(None, max_length=40, description="content group code")
+    boundaries: str = Field("current", pattern="^(current|historical)$")
 
-    def filter_year(self, value: int | None) -> Q:
-        return Q(project__year=value) if value else Q()
-
-    def filter_start(self, value: dt.date | None) -> Q:
-        return Q(value_date__gte=value) if value else Q()
-
-    def filter_end(self, value: dt.date | None) -> Q:
-        return Q(value_date__lte=value) if value else Q()
-
-    def filter_project(self, value: int | None) -> Q:
-        return Q(project_id=value) if value else Q()
-
-    def filter_source(self, value: str | None) -> Q:
-        return Q(project__plan_line__plan__source=value) if value else Q()
+    def filter(self, entries):
+        criteria = self.dict(exclude_none=True)
+        if "province" in criteria:
+            provinces = AdministrativeUnit.objects.provinces()
+            criteria["province"] = provinces.filter(pk=criteria["province"]).first()
+            if criteria["province"] is None:
+                return entries.none()
+        if "region" in criteria:
+            criteria["region"] = Region.objects.filter(code=criteria["region"]).first()
+            if criteria["region"] is None:
+                return entries.none()
+        return ledger_filtered(entries, **criteria)
 
 
 @router.get("/ledger", response=list[LedgerEntryOut], summary="Ledger entries in your jurisdiction")
@@ -196,8 +218,15 @@ def finance_ledger(request, filters: Query[LedgerFilter]):
 
 
 class ExecutedOut(Schema):
+    measure: str = Field(
+        ...,
+        description="plan_year: the execution of year's plan (projects of that plan year); "
+        "disbursed: money disbursed between the dates whatever the projects' year "
+        "(docs/report-schema.md)",
+    )
+    year: int | None = Field(None, description="the plan year (measure plan_year)")
     start: dt.date
-    end: dt.date
+    end: dt.date | None = Field(..., description="last value date counted; null: no end")
     source: str | None
     total: int
     by_source: dict[str, int]
@@ -208,15 +237,30 @@ class ExecutedOut(Schema):
 @router.get(
     "/finance/executed",
     response=ExecutedOut,
-    summary="Disbursed (advances + payments − recoveries) by value date, in your jurisdiction",
+    summary="Executed amounts (advances + payments − recoveries) in your jurisdiction",
+    description="With `year`: the execution of that year's plan — the projects of plan year `year`, "
+    "value dates from 1 January (or `start`) with no end (or `end`): the adjustment period of the "
+    "next January belongs to the year. Without it: what was disbursed from `start` to `end` "
+    "(default: this calendar year up to today) on projects of any year.",
 )
 def finance_executed(
-    request, start: dt.date | None = None, end: dt.date | None = None, source: str | None = None
+    request,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    source: str | None = None,
+    year: int | None = None,
 ):
-    end = end or timezone.localdate()
-    start = start or end.replace(month=1, day=1)
-    totals = executed(request.user, start=start, end=end, source=source)
+    if year is not None and not 1990 <= year <= 2100:
+        raise ValidationFailed(_("The year is 1990 to 2100."), code="invalid_year", field="year")
+    if year is None:
+        end = end or timezone.localdate()
+        start = start or end.replace(month=1, day=1)
+    else:
+        start = start or dt.date(year, 1, 1)
+    totals = executed(request.user, start=start, end=end, year=year, source=source)
     return {
+        "measure": "disbursed" if year is None else "plan_year",
+        "year": year,
         "start": start,
         "end": end,
         "source": source,

@@ -5,16 +5,19 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.conf import settings
 from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
 
 from khuyencong.accounts.jurisdiction import Action, restrict
 from khuyencong.establishments.models import Establishment
 from khuyencong.geo.choices import Level
-from khuyencong.geo.models import AdministrativeUnit
-from khuyencong.geo.selectors import province_field
+from khuyencong.geo.models import AdministrativeUnit, Region
+from khuyencong.geo.selectors import containment_q, province_field, region_q
 from khuyencong.plans.selectors import group_codes
 from khuyencong.projects.choices import ProjectState
 from khuyencong.projects.models import Participant, Project
@@ -25,6 +28,60 @@ from .models import Contract, DisbursedMonth, LedgerEntry
 
 def ledger_visible(user: Any, action: Action = Action.VIEW) -> QuerySet[LedgerEntry]:
     return restrict(LedgerEntry.objects.select_related("project", "contract", "recorded_by"), user, action)
+
+
+def ledger_filtered(
+    entries: QuerySet[LedgerEntry],
+    *,
+    q: str = "",
+    kind: str = "",
+    source: str = "",
+    year: int | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    project: int | None = None,
+    province: AdministrativeUnit | None = None,
+    region: Region | None = None,
+    group: str = "",
+    boundaries: str = "current",
+) -> QuerySet[LedgerEntry]:
+    """The entries that the ledger list, its export and the API show for these criteria — and the rows
+    behind every executed amount (docs/report-schema.md): `year` is the projects' plan year, `province`
+    a province whose projects count (every unit within it across the 2025 reform; under historical
+    boundaries only the places it held in its own time), `region` the provinces that belonged to it
+    in `year` (this year's membership without one), `group` a content group code of the plans'
+    programmes."""
+    if q := (q or "").strip():
+        entries = entries.filter(Q(project__code__icontains=q) | Q(reference__icontains=q))
+    if kind:
+        entries = entries.filter(kind=kind)
+    if source:
+        entries = entries.filter(project__plan_line__plan__source=source)
+    if year:
+        entries = entries.filter(project__year=year)
+    if start:
+        entries = entries.filter(value_date__gte=start)
+    if end:
+        entries = entries.filter(value_date__lte=end)
+    if project:
+        entries = entries.filter(project_id=project)
+    if province is not None:
+        if boundaries == "historical":
+            entries = entries.filter(Q(project__location__province=province) | Q(project__location=province))
+        else:
+            entries = entries.filter(containment_q(province, "project__location__"))
+    if region is not None:
+        entries = entries.filter(region_q(region, year or timezone.localdate().year, "project__location__"))
+    if group:
+        pairs = [pair for pair, code in group_codes(first=False).items() if code == group]
+        entries = entries.filter(
+            reduce(
+                or_,
+                (Q(project__plan_line__activity=a, project__plan_line__plan__programme=p) for a, p in pairs),
+                Q(pk__in=[]),
+            )
+        )
+    return entries
 
 
 @dataclass(frozen=True)
@@ -139,22 +196,21 @@ def _totals(rows: Iterable[Row]) -> ExecutedTotals:
     return totals
 
 
-def _disbursed_between(start: dt.date, end: dt.date) -> QuerySet[Any, Any]:
-    """Each project's disbursed sum from `start` to `end` (a subquery on the outer project)."""
-    return (
-        LedgerEntry.objects.filter(project=OuterRef("pk"), value_date__gte=start, value_date__lte=end)
-        .order_by()
-        .values("project")
-        .annotate(s=Sum("disbursed_delta"))
-        .values("s")
-    )
+def _disbursed_between(start: dt.date, end: dt.date | None) -> QuerySet[Any, Any]:
+    """Each project's disbursed sum from `start` to `end` (None: no end; a subquery on the outer
+    project)."""
+    entries = LedgerEntry.objects.filter(project=OuterRef("pk"), value_date__gte=start)
+    if end is not None:
+        entries = entries.filter(value_date__lte=end)
+    return entries.order_by().values("project").annotate(s=Sum("disbursed_delta")).values("s")
 
 
 def executed(
     user: Any,
     *,
-    start: dt.date,
-    end: dt.date,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    year: int | None = None,
     source: str | None = None,
     projects: QuerySet[Project] | None = None,
     boundaries: str = "current",
@@ -162,9 +218,19 @@ def executed(
     """Disbursed (advances + payments − recoveries) with value dates from `start` to `end`, over the
     projects the user may see (or `projects`): total, by funding source, by content group of the plan's
     programme (group code) and by province of the project's location — the province it lies in today
-    (`boundaries="current"`) or the one it lay in when the unit was in force (`"historical"`)."""
+    (`boundaries="current"`) or the one it lay in when the unit was in force (`"historical"`).
+
+    The two figures of docs/report-schema.md: with `year`, the execution of that year's plan — only
+    the projects of plan year `year`, from 1 January of `year` with no end unless `end` is given (the
+    adjustment period of the next January included); without it, the money disbursed in the dates
+    given whatever the projects' year ("disbursed in the calendar year" when they span one year)."""
     qs = projects if projects is not None else restrict(Project.objects.all(), user)
     scoped = qs  # filtered through single-valued relations (location, plan line): one row per project
+    if year is not None:
+        scoped = scoped.filter(year=year)
+        start = start or dt.date(year, 1, 1)
+    if start is None:
+        raise ValueError("executed() needs a start date or a plan year")
     if source:
         scoped = scoped.filter(plan_line__plan__source=source)
     # Each project's disbursed sum (one index lookup per project), then summed by source, programme,
@@ -185,19 +251,22 @@ def executed_in_months(
     where: Q,
     *,
     start: dt.date,
-    end: dt.date,
+    end: dt.date | None,
     source: str | None = None,
     boundaries: str = "current",
     breakdown: bool = True,
 ) -> ExecutedTotals:
-    """What was disbursed in the whole months from `start` to `end`, read from the disbursed-by-month
-    aggregate (`finance.rollup`) rather than the ledger: the same sums as `executed` for the projects
-    whose year, plan line and province `where` selects (a Q on `DisbursedMonth`: `year`,
-    `province__…`, `plan_line__…`). Without `breakdown`, only the total and the split by source."""
-    if start.day != 1 or (end + dt.timedelta(days=1)).day != 1:
+    """What was disbursed in the whole months from `start` to `end` (None: no end), read from the
+    disbursed-by-month aggregate (`finance.rollup`) rather than the ledger: the same sums as
+    `executed` for the projects whose year, plan line and province `where` selects (a Q on
+    `DisbursedMonth`: `year`, `province__…`, `plan_line__…`). Without `breakdown`, only the total and
+    the split by source."""
+    if start.day != 1 or (end is not None and (end + dt.timedelta(days=1)).day != 1):
         raise ValueError(f"the aggregate holds whole months, not {start}–{end}")
     # a month left at 0 (a project moved away, a payment reversed) is no row of the sums
-    months = DisbursedMonth.objects.filter(where, month__gte=start, month__lte=end)
+    months = DisbursedMonth.objects.filter(where, month__gte=start)
+    if end is not None:
+        months = months.filter(month__lte=end)
     months = months.exclude(amount=0)
     if source:
         months = months.filter(source=source)

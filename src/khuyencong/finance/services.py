@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.catalog.models import Activity
+from khuyencong.core import closing
 from khuyencong.core.audit import audit_record
 from khuyencong.core.errors import DomainError, StaleWrite, ValidationFailed
 from khuyencong.core.formatting import format_date, format_vnd
@@ -30,6 +31,7 @@ from khuyencong.core.money import whole_dong
 from khuyencong.core.reference import LoadReport
 from khuyencong.projects.choices import COMMITTED_STATES, ProjectState, StopDestination
 from khuyencong.projects.models import Document, Project
+from khuyencong.projects.selectors import liquidation_due
 from khuyencong.projects.services import (
     WrongState,
     project_for_change,
@@ -83,6 +85,41 @@ def _date(value: Any, field: str) -> dt.date:
     return value
 
 
+def ledger_window(project: Project) -> tuple[dt.date, dt.date | None]:
+    """The value dates a year's project may commit and disburse on: from 1 January of its plan year to
+    the liquidation deadline of its contracts (by default 22 January after the year, or after the
+    year the project ends in) — the window the execution of a year's plan counts
+    (docs/report-schema.md). None: no liquidation rule in force, no end."""
+    return dt.date(project.year, 1, 1), liquidation_due(project)
+
+
+def window_refusal(project: Project, day: dt.date, *, kind: str) -> str | None:
+    """Why money cannot move on `day` for the project, if it cannot. Advances, payments and
+    commitments lie in the plan year's window (`ledger_window`); recoveries and reversals (money
+    coming back, corrections) may come later, never before the plan year."""
+    start, end = ledger_window(project)
+    late = end is not None and day > end and kind not in (EntryKind.RECOVERY, "reversal")
+    if day >= start and not late:
+        return None
+    return str(
+        _(
+            "The project belongs to the %(year)s plan: its money moves from %(start)s to the "
+            "liquidation deadline %(end)s, not on %(date)s."
+        )
+        % {
+            "year": project.year,
+            "start": format_date(start),
+            "end": format_date(end) if end else "—",
+            "date": format_date(day),
+        }
+    )
+
+
+def _require_in_window(project: Project, day: dt.date, *, kind: str) -> None:
+    if (refusal := window_refusal(project, day, kind=kind)) is not None:
+        raise LedgerRefused(refusal, code="outside_plan_year", field="value_date")
+
+
 def _entry(
     project: Project,
     contract: Contract | None,
@@ -94,6 +131,7 @@ def _entry(
     reference: str,
     note: str = "",
     reverses: LedgerEntry | None = None,
+    correction_reason: str = "",
 ) -> LedgerEntry:
     sign = -1 if reverses is not None else 1
     committed = sign * amount if kind == EntryKind.COMMITMENT else 0
@@ -103,6 +141,22 @@ def _entry(
         disbursed = -sign * amount
     else:
         disbursed = 0
+    correction = None
+    if disbursed:  # money that changes the executed figures: not into an approved report's period
+        location = project.location
+        correction = closing.require_open(
+            actor=actor,
+            units=[location.province_id, location.current_province_id],
+            year=project.year,
+            day=value_date,
+            correction_reason=correction_reason,
+            what={
+                "project": project.code,
+                "kind": kind,
+                "disbursed": disbursed,
+                "value_date": value_date.isoformat(),
+            },
+        )
     entry = LedgerEntry.objects.create(
         project=project,
         contract=contract,
@@ -129,8 +183,9 @@ def _entry(
             "reference": reference,
             "contract": contract.number if contract else None,
             "reverses": reverses.pk if reverses else None,
+            **({"correction_after_approval": list(correction.submissions)} if correction else {}),
         },
-        reason=note,
+        reason=correction_reason.strip() if correction else note,
     )
     return entry
 
@@ -175,6 +230,8 @@ def contract_sign(
             _("A contract is signed after the approval decision (%(date)s).")
             % {"date": format_date(project.decision_date)}
         )
+    elif (refusal := window_refusal(project, signed_on, kind=EntryKind.COMMITMENT)) is not None:
+        errors["signed_on"] = refusal
     for name, text in (("party_a", party_a), ("party_b", party_b)):
         if not (text or "").strip():
             errors[name] = str(_("Name the party."))
@@ -243,8 +300,11 @@ def entry_record(
     reference: str,
     contract: Contract | None = None,
     note: str = "",
+    correction_reason: str = "",
 ) -> LedgerEntry:
-    """Record an advance, a payment or a recovery (commitments are written with the contract)."""
+    """Record an advance, a payment or a recovery (commitments are written with the contract). Into a
+    period whose report is approved only as a post-close correction: `correction_reason` given by
+    the ministry or the province's approver (`core.closing`)."""
     project = project_for_change(actor, project)
     if kind not in ENTRY_KINDS:
         raise ValidationFailed(
@@ -277,6 +337,7 @@ def entry_record(
         )
     if contract is None or contract.project_id != project.pk:
         raise ValidationFailed(_("Choose the project's contract."), code="invalid_contract", field="contract")
+    _require_in_window(project, value_date, kind=kind)
     if value_date < contract.signed_on:
         raise LedgerRefused(
             _("No payment before the contract: it was signed on %(date)s.")
@@ -333,6 +394,7 @@ def entry_record(
         actor=actor,
         reference=reference.strip(),
         note=(note or "").strip(),
+        correction_reason=correction_reason,
     )
 
 
@@ -344,8 +406,10 @@ def entry_reverse(
     reason: str,
     value_date: dt.date | None = None,
     amount: int | None = None,
+    correction_reason: str = "",
 ) -> LedgerEntry:
-    """Correct a mistake: a new entry of the same kind that takes back `amount` (all of it by default)."""
+    """Correct a mistake: a new entry of the same kind that takes back `amount` (all of it by default).
+    Dated in an approved report's period only as a post-close correction (`entry_record`)."""
     project = project_for_change(actor, entry.project)
     if project.state == ProjectState.SETTLED:
         raise LedgerRefused(_("The project is settled: its ledger is closed."), code="ledger_closed")
@@ -403,6 +467,7 @@ def entry_reverse(
         reference=entry.reference,
         note=reason.strip(),
         reverses=entry,
+        correction_reason=correction_reason,
     )
 
 

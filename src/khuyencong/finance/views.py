@@ -1,7 +1,7 @@
 """Finance pages: the ledger list, the contract form and the entry forms posted from the project page."""
 
 from django.core.paginator import Paginator
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from khuyencong.projects.views import project_or_404
 
 from . import services
 from .forms import ContractForm, EntryForm, LedgerFilterForm, ReversalForm
-from .selectors import ledger_visible
+from .selectors import ledger_filtered, ledger_visible
 
 
 class LedgerExporter(Exporter):
@@ -54,22 +54,10 @@ class LedgerExporter(Exporter):
 
 
 def ledger_list(request: HttpRequest) -> HttpResponse:
-    form = LedgerFilterForm(request.GET or None)
+    form = LedgerFilterForm(request.GET or None, user=request.user)
+    criteria = form.criteria()
     entries = ledger_visible(request.user)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data.get("q"):
-            entries = entries.filter(
-                Q(project__code__icontains=data["q"]) | Q(reference__icontains=data["q"])
-            )
-        if data.get("kind"):
-            entries = entries.filter(kind=data["kind"])
-        if data.get("source"):
-            entries = entries.filter(project__plan_line__plan__source=data["source"])
-        if data.get("start"):
-            entries = entries.filter(value_date__gte=data["start"])
-        if data.get("end"):
-            entries = entries.filter(value_date__lte=data["end"])
+    entries = entries.none() if criteria is None else ledger_filtered(entries, **criteria)
     entries = entries.order_by("-value_date", "-pk")
     if request.GET.get("export") == "csv":
         return LedgerExporter(entries.iterator()).csv_response()
@@ -147,6 +135,7 @@ def entry_reverse(request: HttpRequest, entry_pk: int) -> HttpResponse:
                 reason=data["reason"],
                 amount=data["amount"],
                 value_date=data["value_date"],
+                correction_reason=data["correction_reason"],
             ),
             success=_("Reversing entry recorded."),
         )

@@ -2,6 +2,8 @@
 which builds on `containment_q`."""
 
 import datetime as dt
+from functools import reduce
+from operator import or_
 
 from django.db.models import Q, QuerySet
 
@@ -83,6 +85,15 @@ def region_provinces(region: Region, year: int) -> QuerySet[AdministrativeUnit]:
     return AdministrativeUnit.objects.filter(
         pk__in=memberships_in(year).filter(region=region).values("province")
     )
+
+
+def region_q(region: Region, year: int, prefix: str = "") -> Q:
+    """Q that selects the units (at lookup `prefix`) lying in the provinces that belong to `region` in
+    `year` — the region as it was that year (membership is data by year)."""
+    provinces = list(region_provinces(region, year))
+    if not provinces:
+        return Q(pk__in=[])
+    return reduce(or_, (containment_q(p, prefix) for p in provinces))
 
 
 def memberships_in(year: int) -> QuerySet[RegionMembership]:

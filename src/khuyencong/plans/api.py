@@ -3,7 +3,7 @@ import datetime as dt
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import StrictInt
 
@@ -230,9 +230,20 @@ class VersionIn(Schema):
     version: int
 
 
+class SubmitIn(VersionIn):
+    submitted_on: dt.date | None = Field(
+        None, description="the date the dossier was sent for approval (default today; not in the future)"
+    )
+
+
 @router.post("/plans/{plan_id}/submit", response=PlanOut, summary="Submit the plan for approval")
-def plan_submit_api(request, plan_id: int, payload: VersionIn):
-    return plan_submit(actor=request.user, plan=_plan(request, plan_id), version=payload.version)
+def plan_submit_api(request, plan_id: int, payload: SubmitIn):
+    return plan_submit(
+        actor=request.user,
+        plan=_plan(request, plan_id),
+        version=payload.version,
+        submitted_on=payload.submitted_on,
+    )
 
 
 class DecisionIn(Schema):
@@ -314,15 +325,25 @@ def revision_change_line_api(request, plan_id: int, number: int, payload: LineCh
     )
 
 
+class RevisionDecisionIn(DecisionIn):
+    correction_reason: str = Field(
+        "",
+        max_length=500,
+        description="a post-close correction: why the revision takes effect within a period whose report "
+        "is approved; without it such a date is refused with period_closed (409)",
+    )
+
+
 @router.post(
     "/plans/{plan_id}/revisions/{number}/approve",
     response=RevisionOut,
     summary="Approve a revision by decision",
 )
-def revision_approve_api(request, plan_id: int, number: int, payload: DecisionIn):
+def revision_approve_api(request, plan_id: int, number: int, payload: RevisionDecisionIn):
     return revision_approve(
         actor=request.user,
         revision=_revision(request, plan_id, number),
         decision_number=payload.decision_number,
         decision_date=payload.decision_date,
+        correction_reason=payload.correction_reason,
     )

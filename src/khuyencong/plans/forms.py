@@ -87,6 +87,14 @@ class DecisionForm(KcForm):
     decision_date = VnDateField(label=_("Decision date"))
 
 
+class SubmitForm(KcForm):
+    submitted_on = VnDateField(
+        label=_("Sent on"),
+        required=False,
+        help_text=_("The date the dossier was sent for approval; empty: today"),
+    )
+
+
 class ReasonForm(KcForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 

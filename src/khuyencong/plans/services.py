@@ -17,6 +17,7 @@ from khuyencong.accounts.jurisdiction import Action, allows, restrict
 from khuyencong.accounts.models import Agency
 from khuyencong.catalog.models import Activity, Indicator
 from khuyencong.catalog.selectors import activities_of, programme_for
+from khuyencong.core import closing
 from khuyencong.core.audit import audit_record
 from khuyencong.core.errors import (
     DomainError,
@@ -269,16 +270,26 @@ def plan_line_delete(*, actor: Any, line: PlanLine) -> None:
 
 
 @transaction.atomic
-def plan_submit(*, actor: Any, plan: Plan, version: int) -> Plan:
+def plan_submit(*, actor: Any, plan: Plan, version: int, submitted_on: dt.date | None = None) -> Plan:
+    """Send the plan for approval; `submitted_on` is the day its dossier was sent when that was before
+    today (a plan entered afterwards): lateness and the approval's date are checked against it."""
     plan = _plan_for_change(actor, plan)
     if plan.version != version:
         raise StaleWrite()
     _require_editable(plan)
     if not plan.lines.exists():
         raise ValidationFailed(_("Add at least one line before submitting."), code="empty_plan")
+    now = timezone.now()
+    if submitted_on is not None and submitted_on > timezone.localdate():
+        raise ValidationFailed(
+            _("The date the plan was sent cannot be in the future."), code="future_date", field="submitted_on"
+        )
     before = plan.status
     plan.status = PlanStatus.SUBMITTED
-    plan.submitted_at = timezone.now()
+    if submitted_on is None or submitted_on == timezone.localdate():
+        plan.submitted_at = now
+    else:
+        plan.submitted_at = timezone.make_aware(dt.datetime.combine(submitted_on, dt.time(8)))
     plan.return_reason = ""
     plan.version += 1
     plan.save()
@@ -325,12 +336,24 @@ def plan_return(*, actor: Any, plan: Plan, reason: str) -> Plan:
     return plan
 
 
-def _decision(decision_number: str, decision_date: Any) -> tuple[str, dt.date]:
+def _decision(decision_number: str, decision_date: Any, plan: Plan | None = None) -> tuple[str, dt.date]:
+    """The decision's number and date: not in the future, and not before the plan was sent (`plan`)."""
     errors = {}
     if not (decision_number or "").strip():
         errors["decision_number"] = str(_("Enter the number of the approval decision."))
     if not isinstance(decision_date, dt.date):
         errors["decision_date"] = str(_("Enter the date of the approval decision."))
+    elif decision_date > timezone.localdate():
+        errors["decision_date"] = str(_("The decision date cannot be in the future."))
+    elif (
+        plan is not None
+        and plan.submitted_at
+        and decision_date < timezone.localtime(plan.submitted_at).date()
+    ):
+        errors["decision_date"] = str(
+            _("The plan was sent for approval on %(date)s: it cannot be approved before that.")
+            % {"date": timezone.localtime(plan.submitted_at).strftime("%d/%m/%Y")}
+        )
     if errors:
         raise ValidationFailed(_("Some fields are not valid."), code="invalid_fields", errors=errors)
     return decision_number.strip(), decision_date
@@ -341,7 +364,7 @@ def plan_approve(*, actor: Any, plan: Plan, decision_number: str, decision_date:
     plan = _plan_for_approval(actor, plan)
     if plan.status != PlanStatus.SUBMITTED:
         raise WrongState()
-    plan.decision_number, plan.decision_date = _decision(decision_number, decision_date)
+    plan.decision_number, plan.decision_date = _decision(decision_number, decision_date, plan)
     plan.status = PlanStatus.APPROVED
     plan.approved_by = actor
     plan.version += 1
@@ -463,8 +486,16 @@ def revision_change_line(
 
 @transaction.atomic
 def revision_approve(
-    *, actor: Any, revision: PlanRevision, decision_number: str, decision_date: dt.date
+    *,
+    actor: Any,
+    revision: PlanRevision,
+    decision_number: str,
+    decision_date: dt.date,
+    correction_reason: str = "",
 ) -> PlanRevision:
+    """Put the revision in force from its decision date. A date within a period whose report the
+    province already had approved changes that report's plan: only as a post-close correction
+    (`core.closing`), with `correction_reason`."""
     _plan_for_approval(actor, revision.plan)
     revision = PlanRevision.objects.select_for_update().select_related("plan").get(pk=revision.pk)
     if revision.status != RevisionStatus.DRAFT:
@@ -480,6 +511,14 @@ def revision_approve(
         )
     if not revision.added_lines.exists() and not revision.removed_lines.exists():
         raise ValidationFailed(_("The revision changes nothing."), code="empty_revision")
+    closing.require_open(
+        actor=actor,
+        units=[plan.unit_id, plan.unit.current_province_id],
+        year=plan.year,
+        day=date,
+        correction_reason=correction_reason,
+        what={"plan": plan.pk, "revision": revision.number, "decision_date": date.isoformat()},
+    )
     revision.status = RevisionStatus.APPROVED
     revision.decision_number, revision.decision_date = number, date
     revision.approved_by = actor

@@ -18,7 +18,15 @@ from khuyencong.core.errors import DomainError, NotInJurisdiction, PermissionDen
 from khuyencong.core.views import show_refusal
 
 from . import services
-from .forms import DecisionForm, LineAmountForm, LineForm, PlanCreateForm, PlanFilterForm, ReasonForm
+from .forms import (
+    DecisionForm,
+    LineAmountForm,
+    LineForm,
+    PlanCreateForm,
+    PlanFilterForm,
+    ReasonForm,
+    SubmitForm,
+)
 from .models import Plan, PlanLine, PlanRevision
 from .selectors import lines_in_force_q, plans_visible
 from .workflow import AUDIT_LABELS, actions_for
@@ -230,10 +238,19 @@ def plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     post = request.POST
     if action == "submit":
         version = int(post.get("version") or 0)
+        sent = SubmitForm(post)
+        if not sent.is_valid():
+            messages.error(request, _("Enter the date the plan was sent as dd/mm/yyyy, or leave it empty."))
+            return redirect("plans:detail", pk=plan.pk)
         return _act(
             request,
             plan,
-            lambda: services.plan_submit(actor=request.user, plan=plan, version=version),
+            lambda: services.plan_submit(
+                actor=request.user,
+                plan=plan,
+                version=version,
+                submitted_on=sent.cleaned_data["submitted_on"],
+            ),
             _("Plan submitted."),
         )
     if action in ("approve", "revision_approve"):
@@ -256,6 +273,7 @@ def plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             revision=revision,
             decision_number=d["decision_number"],
             decision_date=d["decision_date"],
+            correction_reason=post.get("correction_reason", ""),
         )
         return _act(
             request, plan, call, _("Revision approved: the plan in force has changed from the decision date.")

@@ -21,7 +21,7 @@ class PlanAction:
     states: tuple[str, ...]
     allowed: Callable[[Any, Plan], bool]
     style: str = "primary"
-    needs: str = ""  # "decision" | "reason" | "" — what the form asks for
+    needs: str = ""  # "decision" | "reason" | "submitted_on" | "" — what the form asks for
     confirm: Any = ""
 
 
@@ -40,6 +40,7 @@ PLAN_ACTIONS = [
         EDITABLE_STATUSES,
         _may_change,
         confirm=_("Submit this plan? It can no longer be edited unless the approver returns it."),
+        needs="submitted_on",
     ),
     PlanAction(
         "approve", _("Approve"), (PlanStatus.SUBMITTED,), _may_approve, style="success", needs="decision"

@@ -67,3 +67,13 @@ class DeadlineKind(models.TextChoices):
     SETTLEMENT = "settlement", _("settlement dossier")
     LIQUIDATION = "liquidation", _("contract liquidation")
     PROGRESS = "progress", _("monthly progress report")
+
+
+class NormResult(models.TextChoices):
+    """What an appraisal found against the support norms: a norm applies and is kept, a norm applies and
+    is exceeded (approved only with a reason), or no norm applies to the activity on that date — which
+    is not "within norms": nothing was checked."""
+
+    WITHIN = "within_norms", _("within the norms")
+    BEYOND = "beyond_norms", _("beyond the norms")
+    NO_NORM = "no_norm", _("no norm applies")

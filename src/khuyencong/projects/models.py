@@ -203,6 +203,19 @@ class Project(models.Model):
         return f"{self.code} — {self.title}"
 
     @property
+    def norm_result(self) -> str | None:
+        """The appraisal's finding against the norms (`NormResult`), None before the appraisal; read from
+        the appraisal itself (appraisals recorded before the finding was stored: from their checks)."""
+        if not self.appraisal:
+            return None
+        if self.appraisal.get("result"):
+            return self.appraisal["result"]
+        checks = self.appraisal.get("checks") or []
+        if not self.appraisal.get("ok", True):
+            return "beyond_norms"
+        return "within_norms" if any(check.get("norms") for check in checks) else "no_norm"
+
+    @property
     def total_cost(self) -> int:
         return self.support_amount + self.counterpart_amount + self.other_amount
 

@@ -21,6 +21,7 @@ from khuyencong.accounts.jurisdiction import Action, allows, restrict
 from khuyencong.accounts.models import Agency
 from khuyencong.catalog.models import Indicator
 from khuyencong.catalog.services import check_support
+from khuyencong.core import closing
 from khuyencong.core.audit import audit_record
 from khuyencong.core.errors import (
     DomainError,
@@ -45,6 +46,7 @@ from .choices import (
     AdjustmentKind,
     AdjustmentStatus,
     ImplementerKind,
+    NormResult,
     ProjectKind,
     ProjectState,
 )
@@ -449,6 +451,15 @@ def appraisal_checks(project: Project, on: dt.date) -> list[dict[str, Any]]:
     return results
 
 
+def norm_result(checks: list[dict[str, Any]]) -> str:
+    """The appraisal's finding (`NormResult`) from its checks (`appraisal_checks`)."""
+    if any(check["violations"] for check in checks):
+        return NormResult.BEYOND
+    if not any(check["norms"] for check in checks):
+        return NormResult.NO_NORM
+    return NormResult.WITHIN
+
+
 def _effect_appraise(actor: Any, project: Project, params: dict[str, Any]) -> str:
     on = _require_date(params.get("on"), "on")
     results = appraisal_checks(project, on)
@@ -467,7 +478,13 @@ def _effect_appraise(actor: Any, project: Project, params: dict[str, Any]) -> st
                 code="override_denied",
             )
     project.appraised_on = on
-    project.appraisal = {"on": on.isoformat(), "ok": not violations, "checks": results}
+    project.appraisal = {
+        "on": on.isoformat(),
+        "ok": not violations,
+        "result": norm_result(results),
+        "norms_checked": sorted({code for r in results for code in r["norms"]}),
+        "checks": results,
+    }
     project.appraisal_override = override if violations else ""
     return override if violations else ""
 
@@ -502,8 +519,20 @@ def _effect_approve(actor: Any, project: Project, params: dict[str, Any]) -> str
     return ""
 
 
+def _not_before_start(project: Project, on: dt.date, what: Any) -> None:
+    """Acceptance and settlement come after the project began (its start date)."""
+    if on < project.start_date:
+        raise ValidationFailed(
+            _("%(what)s cannot be dated %(date)s, before the project starts (%(start)s).")
+            % {"what": what, "date": format_date(on), "start": format_date(project.start_date)},
+            code="before_project_start",
+            field="on",
+        )
+
+
 def _effect_accept(actor: Any, project: Project, params: dict[str, Any]) -> str:
     on = _require_date(params.get("on"), "on")
+    _not_before_start(project, on, _("Acceptance"))
     if project.decision_date and on < project.decision_date:
         raise ValidationFailed(_("Acceptance cannot come before approval."), code="invalid_date", field="on")
     signed = project.contracts.order_by("signed_on").values_list("signed_on", flat=True).first()
@@ -520,6 +549,14 @@ def _effect_accept(actor: Any, project: Project, params: dict[str, Any]) -> str:
 
 def _effect_settle(actor: Any, project: Project, params: dict[str, Any]) -> str:
     on = _require_date(params.get("on"), "on")
+    _not_before_start(project, on, _("Settlement"))
+    if project.accepted_on and on < project.accepted_on:
+        raise ValidationFailed(
+            _("Settlement cannot come before acceptance (%(date)s).")
+            % {"date": format_date(project.accepted_on)},
+            code="invalid_date",
+            field="on",
+        )
     if project.liquidated_on and on < project.liquidated_on:
         raise ValidationFailed(
             _("Settlement cannot come before liquidation."), code="invalid_date", field="on"
@@ -796,11 +833,21 @@ ACHIEVABLE_STATES = (ProjectState.APPROVED, ProjectState.CONTRACTED, ProjectStat
 
 @transaction.atomic
 def deliverable_record(
-    *, actor: Any, deliverable: Deliverable, achieved: int, evidence: str = ""
+    *, actor: Any, deliverable: Deliverable, achieved: int, evidence: str = "", correction_reason: str = ""
 ) -> Deliverable:
+    """Record what a deliverable achieved, today: once the province's annual report of the project's
+    year is approved, only as a post-close correction (`core.closing`)."""
     project = project_for_change(actor, deliverable.project)
     if project.state not in ACHIEVABLE_STATES:
         raise WrongState(_("Achieved values are recorded while the project is under way."))
+    closing.require_open(
+        actor=actor,
+        units=[project.location.province_id, project.location.current_province_id],
+        year=project.year,
+        day=timezone.localdate(),
+        correction_reason=correction_reason,
+        what={"project": project.code, "indicator": deliverable.indicator.code, "achieved": achieved},
+    )
     deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
     if deliverable.counted_from_events:
         raise ValidationFailed(

@@ -19,7 +19,7 @@ from khuyencong.catalog.models import Indicator
 from khuyencong.core.errors import ValidationFailed
 from khuyencong.finance.selectors import ExecutedTotals, executed_in_months
 from khuyencong.geo.models import AdministrativeUnit, Region
-from khuyencong.geo.selectors import BOUNDARIES, containment_q, region_provinces, unit_on
+from khuyencong.geo.selectors import BOUNDARIES, containment_q, region_q, unit_on
 from khuyencong.plans.choices import FundingSource
 from khuyencong.plans.models import Plan
 from khuyencong.plans.selectors import PlanTotals, plan_as_of
@@ -46,10 +46,7 @@ class Scope:
         if self.kind == "nation":
             return Q()
         if self.region is not None:
-            provinces = list(region_provinces(self.region, year))
-            if not provinces:
-                return Q(pk__in=[])
-            return reduce(or_, (containment_q(p, prefix) for p in provinces))
+            return region_q(self.region, year, prefix)
         if self.unit is None:
             raise ValueError(f"scope {self.key} names no unit")
         return containment_q(self.unit, prefix)
@@ -172,8 +169,9 @@ def period_totals(
     breakdown: bool = True,
 ) -> tuple[PlanTotals, ExecutedTotals]:
     """The scope's annual plans of the period's years (each as approved on `Period.plan_day`), added
-    up, and what its projects of the period's years disbursed with value dates in the period (from the
-    disbursed-by-month aggregate). Without `breakdown`, plan and executed amounts are only split by
+    up, and what its projects of the period's years disbursed with value dates in the period (a period
+    ending with December: up to the next year's adjustment period — `Period.executed_until`), from
+    the disbursed-by-month aggregate. Without `breakdown`, plan and executed amounts are only split by
     source (comparisons need no more)."""
     plans = [
         plan_as_of(
@@ -189,7 +187,7 @@ def period_totals(
     done = executed_in_months(
         _years_q(scope, period.all_years, "province__"),
         start=period.start,
-        end=period.end,
+        end=period.executed_until,
         boundaries=boundaries,
         breakdown=breakdown,
     )

@@ -43,6 +43,11 @@ class Submission(models.Model):
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
+    changed_after_approval = models.BooleanField(
+        _("changed after approval"),
+        default=False,
+        help_text=_("A correction after approval changed the figures of its period (reporting.closing)."),
+    )
     due_on = models.DateField(
         _("due"), null=True, blank=True, help_text=_("The deadline in force when it was submitted.")
     )

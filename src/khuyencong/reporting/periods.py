@@ -143,6 +143,15 @@ class Period:
         return dt.date(self.year, self.through_month, calendar.monthrange(self.year, self.through_month)[1])
 
     @property
+    def executed_until(self) -> dt.date | None:
+        """The last value date the period's execution counts (docs/report-schema.md, "executed"): its
+        end — except for a period that ends with December, which has none. A year's plan is still
+        executed after 31 December, in the adjustment period up to the contracts' liquidation deadline
+        of the next January, and that money is the year's; the ledger refuses entries on a year's
+        projects outside that window, so "no end" is "until the window closes"."""
+        return None if self.through_month == 12 else self.end
+
+    @property
     def span(self) -> int:
         """How many years the period touches (1 unless a range of years)."""
         return self.year - self.first_year + 1
@@ -242,6 +251,7 @@ class Period:
             "through_month": self.through_month,
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
+            "executed_until": self.executed_until.isoformat() if self.executed_until else None,
         }
         if self.kind in (QUARTER, HALF):
             data[self.kind] = self.number

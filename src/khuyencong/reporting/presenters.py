@@ -11,11 +11,37 @@ from django.utils.translation import gettext_lazy
 from khuyencong.core.errors import DomainError
 from khuyencong.core.formatting import format_date, format_vnd
 
+from .choices import SOURCE_OF
 from .live import parse_scope
 from .metrics import pct
 from .params import ReportParams
 
 SOURCE_LABELS = {"KCQG": "KCQG", "KCDP": "KCĐP"}
+
+
+def ledger_query(report: dict[str, Any], **row: Any) -> dict[str, Any] | None:
+    """The ledger list's filter (finance `ledger_filtered`) whose entries make up one executed amount
+    of a live report: the projects of the period's year, value dates in the period, the report's scope
+    and the row's `source`, `group` or `province`. None where no list adds up to the amount (submitted
+    figures, a range of years)."""
+    period = report["period"]
+    if report["source"] != "live" or period["kind"] == "programme":
+        return None
+    query: dict[str, Any] = {"year": period["year"], "start": _dmy(period["start"])}
+    if period.get("executed_until"):
+        query["end"] = _dmy(period["end"])
+    scope = report["scope"]
+    if scope["kind"] == "region":
+        query["region"] = scope["code"]
+    elif scope["kind"] == "unit" and "province" not in row:  # a province row lies within the scope
+        query["province"] = scope["id"]
+    if "province" in row and report["boundaries"] == "historical":
+        query["boundaries"] = "historical"
+    return {**query, **row}
+
+
+def _dmy(iso: str) -> str:
+    return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
 
 
 def source_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
@@ -31,6 +57,7 @@ def source_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
             "rate": report["execution_rate_pct"][key],
             "share_of_total_plan": report["executed_share_of_total_plan_pct"][key],
             "plan_share": report["plan_share_pct"][key],
+            "ledger": ledger_query(report, source=SOURCE_OF[key].value),
         }
         for key in ("KCQG", "KCDP")
     ]
@@ -43,6 +70,7 @@ def source_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
             "rate": report["execution_rate_pct"]["total"],
             "share_of_total_plan": report["execution_rate_pct"]["total"],
             "plan_share": pct(plan["total"], plan["total"]),
+            "ledger": ledger_query(report),
             "is_total": True,
         }
     )
@@ -59,6 +87,7 @@ def group_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
             "plan": plan.get(code, 0),
             "executed": done.get(code, 0),
             "rate": pct(done.get(code, 0), plan.get(code, 0)),
+            "ledger": ledger_query(report, group=code) if code else None,
         }
         for code in sorted(set(plan) | set(done), key=lambda c: (c == "", c))
     ]
@@ -70,7 +99,13 @@ def unit_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
         for item in report[column]["by_unit"]:
             row = rows.setdefault(
                 item["code"],
-                {"code": item["code"], "name": item["name"] or _("Unknown unit"), "plan": 0, "executed": 0},
+                {
+                    "code": item["code"],
+                    "name": item["name"] or _("Unknown unit"),
+                    "plan": 0,
+                    "executed": 0,
+                    "ledger": ledger_query(report, province=item["id"]) if item.get("id") else None,
+                },
             )
             row[column] += item["amount"]
     out = sorted(rows.values(), key=lambda r: (r["code"] is None, r["code"] or ""))
@@ -104,7 +139,11 @@ def chart_data(report: dict[str, Any], units: list[dict[str, Any]]) -> dict[str,
 
 
 FIGURE_LABELS = {"executed": gettext_lazy("Executed"), "plan": gettext_lazy("Plan")}
-RULE_LABELS = {"executed_above_plan": gettext_lazy("Executed above the plan")}
+RULE_LABELS = {
+    "executed_above_plan": gettext_lazy("Executed above the plan"),
+    "executed_without_plan": gettext_lazy("Disbursed without a plan line"),
+    "changed_after_approval": gettext_lazy("Changed after approval"),
+}
 
 
 def check_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
@@ -161,9 +200,11 @@ def report_page(report: dict[str, Any]) -> dict[str, Any]:
         "narrative": paragraphs(report.get("narrative_vi", "")),
         "chart": chart_data(report, units),
         "completeness": completeness(report),
+        "ledger": ledger_query(report),
         "dates": {
             "start": _date(report["period"]["start"]),
             "end": _date(report["period"]["end"]),
+            "executed_until": _date(report["period"].get("executed_until")),
             "as_of": _date(report["as_of"]),
         },
     }

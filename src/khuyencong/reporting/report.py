@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from khuyencong.catalog.models import ContentGroup
 from khuyencong.core.errors import ValidationFailed
+from khuyencong.core.formatting import format_vnd
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.plans.models import Plan
 from khuyencong.projects.choices import ProjectState
@@ -17,10 +18,11 @@ from khuyencong.projects.models import Project
 from khuyencong.projects.selectors import overdue_counts
 
 from .checks import check_not_above
-from .choices import SOURCE_KEYS
+from .choices import SOURCE_KEYS, SubmissionStatus
 from .live import LiveFigures, Period, Scope, indicator_rows, live_figures, scope_plans, scope_projects
 from .metrics import SOURCES, Split, metrics
 from .narrative import render_narrative
+from .periods import THROUGH, YEAR
 
 REPORT_SOURCES = ("live", "submitted")
 
@@ -38,6 +40,7 @@ def _amounts(
         "by_group": {code or "": amount for code, amount in sorted(by_group.items())},
         "by_unit": [
             {
+                "id": pk if pk in units else None,
                 "code": units[pk].code if pk in units else None,
                 "name": units[pk].name if pk in units else None,
                 "valid_to": _iso(units[pk].valid_to) if pk in units else None,
@@ -52,6 +55,88 @@ def _amounts(
 
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+def _without_plan(live: LiveFigures, groups: dict[str, Any]) -> list[dict[str, Any]]:
+    """Money disbursed in a content group (or a source) that the scope's plan in force holds nothing
+    for: a disbursement no plan line of the period accounts for."""
+    out = []
+    for key in SOURCES:
+        if live.figures.executed[key] and not live.figures.plan[key]:
+            out.append(
+                {
+                    "rule": "executed_without_plan",
+                    "message": f"{key}: giải ngân {format_vnd(live.figures.executed[key])} "
+                    "nhưng không có kế hoạch nguồn này",
+                    "figures": {"source": key, "executed": live.figures.executed[key], "plan": 0},
+                }
+            )
+    for code, amount in sorted(live.executed.by_group.items()):
+        if amount and not live.plan.by_group.get(code):
+            name = groups[code].name if code in groups else (code or "không thuộc nhóm nội dung nào")
+            out.append(
+                {
+                    "rule": "executed_without_plan",
+                    "message": f"Nhóm nội dung “{name}”: giải ngân {format_vnd(amount)} "
+                    "không thuộc dòng kế hoạch nào đang có hiệu lực",
+                    "figures": {"group": code, "executed": amount, "plan": 0},
+                }
+            )
+    return out
+
+
+def _changed_after_approval(scope: Scope, period: Period, live: LiveFigures) -> list[dict[str, Any]]:
+    """A live report of a period that provinces of the scope had approved: where today's figures
+    differ from the approved ones (a province: by source; a region or the nation: the provinces whose
+    approved report was corrected after approval)."""
+    if period.kind not in (THROUGH, YEAR):
+        return []
+    from .models import Submission
+    from .submitted import scope_provinces
+
+    approved = Submission.objects.filter(
+        year=period.year, through_month=period.through_month, status=SubmissionStatus.APPROVED
+    ).select_related("unit")
+    out = []
+    if scope.kind == "unit" and scope.unit is not None:
+        submission = approved.filter(unit=scope.unit).order_by("-version").prefetch_related("figures").first()
+        if submission is None:
+            return []
+        for key in SOURCES:
+            rows = [f for f in submission.figures.all() if f.source == key]
+            total = [f for f in rows if not f.content_group] or rows
+            stated = (sum(f.plan_dong for f in total), sum(f.executed_dong for f in total))
+            now = (live.figures.plan[key], live.figures.executed[key])
+            if stated != now:
+                out.append(
+                    {
+                        "rule": "changed_after_approval",
+                        "message": f"{key}: báo cáo đã duyệt (phiên bản {submission.version}) ghi kế hoạch "
+                        f"{format_vnd(stated[0])}, giải ngân {format_vnd(stated[1])}; số liệu hiện nay "
+                        f"{format_vnd(now[0])}, {format_vnd(now[1])}",
+                        "figures": {
+                            "unit": submission.unit.code,
+                            "version": submission.version,
+                            "source": key,
+                            "approved_plan": stated[0],
+                            "approved_executed": stated[1],
+                            "plan": now[0],
+                            "executed": now[1],
+                        },
+                    }
+                )
+        return out
+    provinces = [p.pk for p in scope_provinces(scope, period)]
+    for submission in approved.filter(unit__in=provinces, changed_after_approval=True).order_by("unit__code"):
+        out.append(
+            {
+                "rule": "changed_after_approval",
+                "message": f"{submission.unit.name}: số liệu đã thay đổi sau khi báo cáo "
+                f"(phiên bản {submission.version}) được duyệt",
+                "figures": {"unit": submission.unit.code, "version": submission.version},
+            }
+        )
+    return out
 
 
 def _checks(live: LiveFigures, submissions: list | None = None) -> list[dict[str, Any]]:
@@ -154,7 +239,12 @@ def build_report(
     units = AdministrativeUnit.objects.in_bulk({*live.plan.by_unit, *live.executed.by_unit} - {None})
     report = {
         "schema": "khuyencong.report/1",
-        "scope": {"kind": scope.kind, "code": scope.code or None, "label": scope.label},
+        "scope": {
+            "kind": scope.kind,
+            "code": scope.code or None,
+            "id": scope.unit.pk if scope.unit is not None else None,
+            "label": scope.label,
+        },
         "period": period.as_dict(),
         "as_of": (as_of or period.end).isoformat(),
         "boundaries": boundaries,
@@ -162,7 +252,11 @@ def build_report(
         "plan": _amounts(live.figures.plan, live.plan.by_group, live.plan.by_unit, units),
         "executed": _amounts(live.figures.executed, live.executed.by_group, live.executed.by_unit, units),
         **derived,
-        "groups": {code: group.name for code, group in groups.items() if code in live.plan.by_group},
+        "groups": {
+            code: group.name
+            for code, group in groups.items()
+            if code in live.plan.by_group or code in live.executed.by_group
+        },
         "indicators": indicator_rows(live),
         "project_counts": project_counts(projects),
         "overdue": overdue_summary(projects),
@@ -170,5 +264,7 @@ def build_report(
         "completeness": completeness,
         "checks": _checks(live, used),
     }
+    if source == "live":
+        report["checks"] += _without_plan(live, groups) + _changed_after_approval(scope, period, live)
     report["narrative_vi"] = render_narrative(scope, period, live, derived, report["indicators"])
     return report

@@ -9,11 +9,14 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from khuyencong.accounts.jurisdiction import Action, restrict, scope_of
+from khuyencong.core.formatting import ratio
+from khuyencong.finance.selectors import ExecutedTotals, executed
 from khuyencong.geo.models import AdministrativeUnit
+from khuyencong.plans.selectors import PlanTotals, plan_as_of
 
-from .access import may_submit
+from .access import default_scope_text, may_submit
 from .choices import SubmissionStatus
-from .live import Period, Scope
+from .live import Period, Scope, parse_scope, period_totals
 from .models import ReportDeadline, Submission
 from .submitted import scope_provinces
 
@@ -118,3 +121,63 @@ def reports_due(user: Any, *, on: dt.date | None = None, limit: int = 4) -> list
         DueReport(unit, p, ReportDeadline.due(p.year, p.through_month), latest.get((p.year, p.through_month)))
         for p in periods
     ]
+
+
+@dataclass
+class Headline:
+    """The home page's figures for a user's scope this year (docs/report-schema.md):
+
+    - `plan`: the year's plan as approved today;
+    - `executed`: the execution of that plan so far — the same figure as the scope's live report for
+      the whole year (`report_query`), and the total of the ledger list `ledger_query` selects;
+    - `disbursed_in_year`: what was disbursed since 1 January on projects of any plan year (a
+      calendar-year measure, not to be set against the plan), the total of `calendar_query`'s list.
+    """
+
+    year: int
+    on: dt.date
+    scope: Scope | None  # the report's scope; None when the jurisdiction is smaller than a province
+    plan: PlanTotals
+    executed: ExecutedTotals
+    disbursed_in_year: int
+    report_query: dict[str, Any] | None
+    ledger_query: dict[str, Any]
+    calendar_query: dict[str, Any]
+
+    @property
+    def rate(self) -> Any:
+        return ratio(self.executed.total, self.plan.total)
+
+
+def headline(user: Any, *, on: dt.date | None = None) -> Headline:
+    """The user's figures of the year of `on` (today): read through the report's own selector
+    (`live.period_totals`) for the scope the user's reports cover — the nation, a region, a province —
+    and from the ledger for smaller jurisdictions (a commune), which reports do not cover."""
+    on = on or timezone.localdate()
+    year = on.year
+    ledger_query: dict[str, Any] = {"year": year}
+    scope_text = default_scope_text(user)
+    scope = parse_scope(scope_text, year) if scope_text else None
+    if scope is not None:
+        plan, done = period_totals(scope, Period.full_year(year), on, breakdown=False)
+        if scope.region is not None:
+            ledger_query["region"] = scope.region.code
+        elif scope.unit is not None:
+            ledger_query["province"] = scope.unit.pk
+        report_query: dict[str, Any] | None = {"scope": scope.key, "year": year, "period": "m12"}
+    else:
+        plan = plan_as_of(user, year=year, on=on, breakdown=False)
+        done = executed(user, year=year)
+        report_query = None
+    start = dt.date(year, 1, 1)
+    return Headline(
+        year=year,
+        on=on,
+        scope=scope,
+        plan=plan,
+        executed=done,
+        disbursed_in_year=executed(user, start=start, end=on).total,
+        report_query=report_query,
+        ledger_query=ledger_query,
+        calendar_query={"start": start.strftime("%d/%m/%Y"), "end": on.strftime("%d/%m/%Y")},
+    )

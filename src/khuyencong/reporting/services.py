@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from khuyencong.accounts.jurisdiction import Action, allows
 from khuyencong.core.audit import audit_record
 from khuyencong.core.errors import DomainError, NotInJurisdiction, PermissionDenied, ValidationFailed
+from khuyencong.core.formatting import format_date
 from khuyencong.core.reference import LoadReport
 from khuyencong.geo.models import AdministrativeUnit
 
@@ -185,7 +186,7 @@ def submission_submit(
 ) -> Submission:
     """Freeze the province's live figures for the period as a new version awaiting approval.
 
-    Refused before the period's last month begins (`period_not_started`), when the actor may not submit
+    Refused until the period has ended (`period_not_ended`), when the actor may not submit
     for the province, and when the latest version pending or approved holds the same figures
     (`submission_unchanged`)."""
     if not allows(actor, Action.CHANGE):
@@ -193,11 +194,18 @@ def submission_submit(
     if not may_submit(actor, unit):
         raise NotInJurisdiction()
     period = Period(year, through_month)
-    if timezone.localdate() < period.end.replace(day=1):
+    if timezone.localdate() <= period.end:
         raise ValidationFailed(
-            _("The report through %(month)s/%(year)s can be submitted from the first day of that month.")
-            % {"month": through_month, "year": year},
-            code="period_not_started",
+            _(
+                "The report %(period)s covers the period to %(end)s: it can be submitted once the period "
+                "has ended, from %(first)s."
+            )
+            % {
+                "period": period.label,
+                "end": format_date(period.end),
+                "first": format_date(period.end + dt.timedelta(days=1)),
+            },
+            code="period_not_ended",
             field="through_month",
         )
     figures, indicators = province_snapshot(unit, period)

@@ -4,7 +4,7 @@ it and answers what it would create, writing nothing).
 
 Out of the jurisdiction answers 404 `not_found`; in it, a role that may not act 403
 `permission_denied`. Refusals carry a stable `code`: `comment_required`, `submission_not_pending`,
-`submission_unchanged`, `period_not_started`, `import_invalid` (with `details.errors`: sheet, row,
+`submission_unchanged`, `period_not_ended`, `import_invalid` (with `details.errors`: sheet, row,
 column, code, message for every problem), `file_too_large`, `required`.
 """
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from khuyencong.catalog.models import ContentGroup
 from khuyencong.core.audit import audit_for
 from khuyencong.core.errors import DomainError, NotInJurisdiction, PermissionDenied
 from khuyencong.core.exporters import Exporter
@@ -47,6 +48,7 @@ from .submission_reads import (
     visible_submission,
 )
 from .submission_template import template_workbook
+from .validation import changes_since_approval
 
 AUDIT_LABELS = {
     "report.submit": gettext_lazy("submitted"),
@@ -283,6 +285,14 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and submission.status == SubmissionStatus.RETURNED
         and may_submit(request.user, submission.unit)
     )
+    changes = corrections = None
+    if submission.changed_after_approval:
+        groups = dict(ContentGroup.objects.values_list("code", "name"))
+        changes = [
+            {**row, "group_name": groups.get(row["content_group"], row["content_group"])}
+            for row in changes_since_approval(submission)
+        ]
+        corrections = audit_for(submission).filter(action="submission.changed_after_approval")
     return render(
         request,
         "reporting/submissions/detail.html",
@@ -290,6 +300,8 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "nav": "reports",
             "urls": _urls(request),
             "submission": submission,
+            "changes": changes,
+            "corrections": corrections,
             "latest": latest,
             "versions": versions,
             "tables": tables,

@@ -35,7 +35,7 @@ def province_snapshot(unit: AdministrativeUnit, period: Period) -> tuple[Rows, R
     figures: Rows = []
     for key, source in SOURCES:
         plan = plan_as_of(None, year=period.year, on=period.end, source=source, plans=plans)
-        done = executed_in_months(in_province, start=period.start, end=period.end, source=source)
+        done = executed_in_months(in_province, start=period.start, end=period.executed_until, source=source)
         figures.append(
             {"source": key, "content_group": "", "plan_dong": plan.total, "executed_dong": done.total}
         )
@@ -161,3 +161,33 @@ def submission_violations(
     if compare_live:
         violations += _differs_from_live(unit, period, figures)
     return [{"rule": v.rule, "message": v.message, "figures": v.figures} for v in violations]
+
+
+def changes_since_approval(submission: Submission) -> list[dict[str, Any]]:
+    """Where today's figures of the submission's province and period differ from what it states
+    (rows by source and content group): the difference a post-close correction made
+    (`reporting.closing`). Empty when nothing moved."""
+    live_rows, _indicators = province_snapshot(
+        submission.unit, Period(submission.year, submission.through_month)
+    )
+    live = {(r["source"], r["content_group"]): r for r in live_rows}
+    stated = {(f.source, f.content_group): _row(f) for f in submission.figures.all()}
+    out = []
+    for key in sorted(set(live) | set(stated), key=lambda k: (k[0], k[1] != "", k[1])):
+        was, now = stated.get(key), live.get(key)
+        before = (was["plan_dong"], was["executed_dong"]) if was else (0, 0)
+        after = (now["plan_dong"], now["executed_dong"]) if now else (0, 0)
+        if before != after:
+            out.append(
+                {
+                    "source": key[0],
+                    "content_group": key[1],
+                    "approved_plan": before[0],
+                    "live_plan": after[0],
+                    "approved_executed": before[1],
+                    "live_executed": after[1],
+                    "executed_difference": after[1] - before[1],
+                    "plan_difference": after[0] - before[0],
+                }
+            )
+    return out

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
@@ -57,6 +58,7 @@ def _submittable(request: HttpRequest, scope, period, data: dict) -> dict | None
         data["source"] != "live"
         or scope.unit is None
         or period.kind not in ("through", "year")
+        or timezone.localdate() <= period.end  # a period is reported once it has ended
         or not may_submit(request.user, scope.unit)
     ):
         return None

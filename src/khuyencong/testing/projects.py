@@ -63,7 +63,9 @@ def plan_line(
                 actor=admin, plan=plan, activity=Activity.objects.get(code=code), amount=LINE_AMOUNT
             )
         plan.refresh_from_db()
-        plan = plan_submit(actor=admin, plan=plan, version=plan.version)
+        plan = plan_submit(
+            actor=admin, plan=plan, version=plan.version, submitted_on=dt.date(YEAR - 1, 12, 1)
+        )
         plan = plan_approve(
             actor=admin, plan=plan, decision_number="1/QĐ", decision_date=dt.date(YEAR - 1, 12, 20)
         )

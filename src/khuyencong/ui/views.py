@@ -16,18 +16,15 @@ from khuyencong.accounts.jurisdiction import get_in_scope, restrict, scope_of
 from khuyencong.accounts.selectors import agencies_visible, api_tokens_of
 from khuyencong.accounts.services import api_token_create, api_token_revoke
 from khuyencong.core.errors import DomainError, NotInJurisdiction
-from khuyencong.core.formatting import ratio
 from khuyencong.establishments.selectors import establishments_visible
-from khuyencong.finance import selectors as finance_selectors
 from khuyencong.geo.choices import Level
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.geo.selectors import memberships_in, regions_with_members
 from khuyencong.plans.choices import FundingSource
-from khuyencong.plans.selectors import plan_as_of
 from khuyencong.projects.choices import ProjectState
 from khuyencong.projects.selectors import overdue_items, projects_visible
 from khuyencong.reporting.access import may_decide
-from khuyencong.reporting.selectors import awaiting_decision, reports_due
+from khuyencong.reporting.selectors import awaiting_decision, headline, reports_due
 
 PAGE_SIZE = 50
 
@@ -79,9 +76,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "current": units.filter(valid_to__isnull=True).count(),
         "legacy": units.filter(valid_to__isnull=False).count(),
     }
-    today = timezone.localdate()
-    plan = plan_as_of(user, year=year, on=today)
-    executed = finance_selectors.executed(user, start=dt.date(year, 1, 1), end=today)
+    figures = headline(user)
     projects = projects_visible(user)
     by_state = dict(projects.values("state").annotate(n=Count("pk")).values_list("state", "n"))
     overdue = overdue_items(user, projects=projects)
@@ -95,12 +90,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "local_units": local_units,
             "totals": totals,
             "year": year,
-            "plan": plan,
-            "plan_national": plan.by_source.get(FundingSource.NATIONAL, 0),
-            "plan_local": plan.by_source.get(FundingSource.LOCAL, 0),
+            "figures": figures,
+            "plan_national": figures.plan.by_source.get(FundingSource.NATIONAL, 0),
+            "plan_local": figures.plan.by_source.get(FundingSource.LOCAL, 0),
             "establishment_count": establishments_visible(user).count(),
-            "executed": executed.total,
-            "execution_rate": ratio(executed.total, plan.total),
             "project_states": [(state, by_state.get(state.value, 0)) for state in ProjectState],
             "overdue": overdue[:10],
             "overdue_count": len(overdue),

@@ -17,7 +17,7 @@ from khuyencong.plans.models import PlanLine
 from khuyencong.projects.choices import COMMITTED_STATES, ProjectKind, ProjectState, StopDestination
 from khuyencong.projects.models import Adjustment, Inspection, ProgressReport, Project
 from khuyencong.projects.selectors import overdue_items
-from khuyencong.projects.services import deliverable_record, line_room, project_transition
+from khuyencong.projects.services import deliverable_record, line_room, project_transition, project_update
 
 S = ProjectState
 # The demo is dated from today; the test fixes a day late in the year, when every state has had time
@@ -39,6 +39,14 @@ def demo_day(monkeypatch):
 def _walk_to_settled(project: Project, officer: User, approver: User, department: User) -> Project:
     """What an officer does in the UI with a fresh proposal, every step dated today."""
     today = timezone.localdate()
+    if project.start_date > today:  # planned to begin later: it begins now (nothing is accepted before)
+        project = project_update(
+            actor=officer,
+            project=project,
+            version=project.version,
+            start_date=today,
+            end_date=max(project.end_date, today),
+        )
     project = project_transition(actor=officer, project=project, action="register")
     project = project_transition(actor=officer, project=project, action="appraise", on=today)
     project = project_transition(

@@ -334,7 +334,7 @@ def _setup_support_project(world, admin) -> Project:
         amount=100_000_000,
     )
     plan.refresh_from_db()
-    plan = plan_submit(actor=admin, plan=plan, version=plan.version)
+    plan = plan_submit(actor=admin, plan=plan, version=plan.version, submitted_on=dt.date(YEAR - 1, 12, 1))
     plan = plan_approve(
         actor=admin, plan=plan, decision_number="2/QĐ", decision_date=dt.date(YEAR - 1, 12, 20)
     )

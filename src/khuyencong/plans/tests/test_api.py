@@ -36,7 +36,14 @@ def test_plan_lifecycle_through_the_api(officer_client, client, world):
     assert stale.status_code == 409
     assert stale.json()["code"] == "stale_write"
     version = officer_client.get(reverse("api:plan_detail", args=[plan_id])).json()["version"]
-    submitted = _post(officer_client, "plan_submit_api", [plan_id], {"version": version})
+    future = _post(
+        officer_client, "plan_submit_api", [plan_id], {"version": version, "submitted_on": "2999-01-01"}
+    )
+    assert future.status_code == 400
+    assert future.json()["code"] == "future_date"
+    submitted = _post(
+        officer_client, "plan_submit_api", [plan_id], {"version": version, "submitted_on": "2023-11-20"}
+    )
     assert submitted.json()["status"] == "submitted"
     assert submitted.json()["submitted_late"] is True
 
@@ -45,6 +52,14 @@ def test_plan_lifecycle_through_the_api(officer_client, client, world):
     )
     assert refused.status_code == 403
     client.force_login(world.user(Role.PROVINCE_APPROVER))
+    before_sent = _post(
+        client,
+        "plan_approve_api",
+        [plan_id],
+        {"decision_number": "12/QĐ-UBND", "decision_date": "2023-11-05"},
+    )
+    assert before_sent.status_code == 400
+    assert "20/11/2023" in before_sent.json()["details"]["errors"]["decision_date"]
     approved = _post(
         client,
         "plan_approve_api",

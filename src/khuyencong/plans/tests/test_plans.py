@@ -70,8 +70,11 @@ def draft(world, officer):
     return plan
 
 
+SENT = dt.date(2023, 11, 20)  # the day the test plans' dossiers were sent (they are entered later)
+
+
 def _approve(plan, officer, approver, date=dt.date(2023, 12, 20)):
-    plan = plan_submit(actor=officer, plan=plan, version=plan.version)
+    plan = plan_submit(actor=officer, plan=plan, version=plan.version, submitted_on=SENT)
     return plan_approve(actor=approver, plan=plan, decision_number="3456/QĐ-UBND", decision_date=date)
 
 
@@ -175,7 +178,7 @@ def test_late_submission_is_flagged(world, officer, draft):
 
 
 def test_who_approves(world, officer, approver, draft):
-    plan = plan_submit(actor=officer, plan=draft, version=draft.version)
+    plan = plan_submit(actor=officer, plan=draft, version=draft.version, submitted_on=SENT)
     assert can_approve(approver, plan)[0]
     assert not can_approve(officer, plan)[0]
     allowed, reason = can_approve(world.user(Role.MINISTRY_OFFICER), plan)
@@ -188,7 +191,7 @@ def test_who_approves(world, officer, approver, draft):
     )
     plan_line_add(actor=officer, plan=national, activity=activity("may-moc-thiet-bi"), amount=500_000_000)
     national.refresh_from_db()
-    national = plan_submit(actor=officer, plan=national, version=national.version)
+    national = plan_submit(actor=officer, plan=national, version=national.version, submitted_on=SENT)
     with pytest.raises(PermissionDenied):
         plan_approve(actor=approver, plan=national, decision_number="1", decision_date=dt.date(2024, 1, 1))
     plan_approve(
@@ -269,3 +272,16 @@ def test_deadline_for_a_year_overrides_the_default(world):
     assert registration_deadline(FundingSource.NATIONAL, 2026) == dt.date(2025, 6, 15)
     PlanDeadline.objects.create(source=FundingSource.NATIONAL, year=2026, month=7, day=1, years_before=1)
     assert registration_deadline(FundingSource.NATIONAL, 2026) == dt.date(2025, 7, 1)
+
+
+def test_a_decision_is_not_dated_before_the_plan_was_sent_nor_in_the_future(world, officer, approver, draft):
+    plan = plan_submit(actor=officer, plan=draft, version=draft.version, submitted_on=SENT)
+    assert plan.submitted_at.date() == SENT
+    for day, words in ((SENT - dt.timedelta(days=15), "20/11/2023"), (dt.date(2999, 1, 1), "tương lai")):
+        with pytest.raises(ValidationFailed) as refused:
+            plan_approve(actor=approver, plan=plan, decision_number="1/QĐ", decision_date=day)
+        assert words in refused.value.details["errors"]["decision_date"]
+        plan.refresh_from_db()
+        assert plan.status == PlanStatus.SUBMITTED  # nothing written
+    approved = plan_approve(actor=approver, plan=plan, decision_number="1/QĐ", decision_date=SENT)
+    assert approved.status == PlanStatus.APPROVED

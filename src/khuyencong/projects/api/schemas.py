@@ -231,6 +231,11 @@ class ProjectDetailOut(ProjectOut):
     machine_spec: str
     appraised_on: dt.date | None
     appraisal: dict[str, Any] | None
+    norm_result: str | None = Field(
+        None,
+        description="within_norms, beyond_norms, or no_norm (no norm applies to the activity on the "
+        "appraisal date: nothing was checked); null before the appraisal",
+    )
     appraisal_override: str
     accepted_on: dt.date | None
     liquidated_on: dt.date | None

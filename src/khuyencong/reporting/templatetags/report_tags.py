@@ -4,8 +4,11 @@ millions for table cells whose header names the unit: {{ amount|trieu }} (57.615
 
 import datetime as dt
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from khuyencong.core.formatting import MILLION, format_date, format_number, format_percent
@@ -56,3 +59,19 @@ def isodate(value):
         return format_date(dt.date.fromisoformat(value))
     except (TypeError, ValueError):
         return "—"
+
+
+@register.simple_tag
+def drill(text, query, testid="drill"):
+    """`text` (an amount already formatted) as a link to the ledger entries behind it — the list whose
+    totals row shows the same amount (presenters.ledger_query); plain text where no list adds up to it."""
+    if not query:
+        return text
+    return format_html(
+        '<a href="{}?{}" data-testid="{}" title="{}">{}</a>',
+        reverse("finance:ledger"),
+        urlencode(query),
+        testid,
+        _("The ledger entries behind this figure"),
+        text,
+    )

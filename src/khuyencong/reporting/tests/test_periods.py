@@ -105,7 +105,7 @@ def approved_line(world, agency: Agency, year: int, amount: int, activity: str =
     plan = plan_create(actor=admin, agency=agency, year=year, source=FundingSource.LOCAL)
     plan_line_add(actor=admin, plan=plan, activity=Activity.objects.get(code=activity), amount=amount)
     plan.refresh_from_db()
-    plan = plan_submit(actor=admin, plan=plan, version=plan.version)
+    plan = plan_submit(actor=admin, plan=plan, version=plan.version, submitted_on=dt.date(year - 1, 12, 1))
     plan = plan_approve(
         actor=admin, plan=plan, decision_number="1/QĐ", decision_date=dt.date(year - 1, 12, 20)
     )
@@ -319,13 +319,19 @@ def test_selectors_key_amounts_by_the_province_of_the_time_or_of_today(world, ni
         plan_as_of(None, year=2022, on=dt.date(2022, 12, 31), plans=plans, boundaries="1995")
 
 
-def test_historical_boundaries_keep_ninh_thuan_apart(ninh_thuan_2022):
+def test_historical_boundaries_keep_ninh_thuan_apart(world, ninh_thuan_2022):
     report = build_report(parse_scope("unit:58", 2022), Period(2022, 12), boundaries="historical")
     assert report["scope"]["code"] == "58"
     assert report["boundaries"] == "historical"
     assert report["executed"]["total"] == 1_000_000_000
     assert report["executed"]["by_unit"] == [
-        {"code": "58", "name": "Tỉnh Ninh Thuận", "valid_to": "2025-06-30", "amount": 1_000_000_000}
+        {
+            "id": world.ninh_thuan.pk,
+            "code": "58",
+            "name": "Tỉnh Ninh Thuận",
+            "valid_to": "2025-06-30",
+            "amount": 1_000_000_000,
+        }
     ]
     assert [u["code"] for u in report["plan"]["by_unit"]] == ["58"]
     legacy_khanh_hoa = build_report(parse_scope("unit:56", 2022), Period(2022, 12), boundaries="historical")
@@ -341,7 +347,13 @@ def test_current_boundaries_roll_ninh_thuan_into_khanh_hoa(world, ninh_thuan_202
     assert report["scope"]["label"] == world.khanh_hoa.name
     assert report["executed"]["total"] == 1_000_000_000
     assert report["executed"]["by_unit"] == [
-        {"code": "56", "name": world.khanh_hoa.name, "valid_to": None, "amount": 1_000_000_000}
+        {
+            "id": world.khanh_hoa.pk,
+            "code": "56",
+            "name": world.khanh_hoa.name,
+            "valid_to": None,
+            "amount": 1_000_000_000,
+        }
     ]
     assert report["plan"]["total"] == 4_000_000_000
     assert report["execution_rate_pct"]["total"] == 25.0

@@ -121,7 +121,7 @@ def test_refusals_carry_codes_and_nothing_leaks(client, world):
     assert (foreign.status_code, foreign.json()["code"]) == (404, "not_found")
     future = timezone.localdate().year + 1
     early = _post(officer, "submission_create", {"unit_code": "56", "year": future, "through_month": 12})
-    assert (early.status_code, early.json()["code"]) == (400, "period_not_started")
+    assert (early.status_code, early.json()["code"]) == (400, "period_not_ended")
     region = _as(client, world, Role.REGION_VIEWER)
     refused = _post(region, "submission_create", {"unit_code": "56", "year": 2025, "through_month": 9})
     assert (refused.status_code, refused.json()["code"]) == (403, "permission_denied")

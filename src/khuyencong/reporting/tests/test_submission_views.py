@@ -183,12 +183,12 @@ def test_who_reaches_a_submission(client, world):
 
 def test_a_period_not_started_is_refused_on_the_form(client, world, monkeypatch):
     real = timezone.localdate
-    today = dt.date(2026, 5, 15)  # a fixed day: June has not begun
+    today = dt.date(2026, 5, 15)  # a fixed day: the period through May has not ended
     monkeypatch.setattr(
         timezone, "localdate", lambda value=None, *a, **k: today if value is None else real(value)
     )
     officer = _as(client, world, Role.PROVINCE_OFFICER)
-    response = _submit(officer, year=today.year, month=today.month + 1)
+    response = _submit(officer, year=today.year, month=today.month)
     assert response.status_code == 400
     assert 'data-testid="error-through_month"' in response.content.decode()
     assert not Submission.objects.exists()

@@ -64,6 +64,7 @@ def test_region_viewer_reads_their_region_and_its_provinces_not_others(client, w
     assert response.context["report"]["scope"] == {
         "kind": "region",
         "code": "mttn",
+        "id": None,
         "label": response.context["report"]["scope"]["label"],
     }
     assert _get(client, world, Role.REGION_VIEWER, scope="unit:48").status_code == 200

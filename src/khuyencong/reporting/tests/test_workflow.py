@@ -2,6 +2,8 @@
 region) returns it with a comment, the province resubmits, the ministry approves; the region's report
 uses the approved version and shows completeness and lateness."""
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 
@@ -130,11 +132,20 @@ def test_a_province_never_sees_another_provinces_submissions(world, settled):
     )
 
 
-def test_a_period_cannot_be_submitted_before_its_last_month(world):
+def test_a_period_cannot_be_submitted_before_it_ends(world, monkeypatch):
     next_year = timezone.localdate().year + 1
     refused = _refused(_submit, world, year=next_year, through_month=12)
-    assert refused.code == "period_not_started"
-    assert not Submission.objects.exists()
+    assert refused.code == "period_not_ended"
+    real = timezone.localdate
+    today = dt.date(2026, 12, 2)  # the annual 2026 report on 2 December: the year has not ended
+    monkeypatch.setattr(
+        timezone, "localdate", lambda value=None, *a, **k: today if value is None else real(value)
+    )
+    refused = _refused(_submit, world, year=2026, through_month=12)
+    assert refused.code == "period_not_ended"
+    assert "01/01/2027" in str(refused.message)
+    assert _submit(world, year=2026, through_month=11).version == 1  # November ended on the 30th
+    assert not Submission.objects.filter(through_month=12).exists()
 
 
 def test_deadlines_are_data_and_lateness_is_counted_from_the_first_submission(world, settled):

@@ -1,5 +1,7 @@
 """Template access to the one formatting module: {{ amount|vnd:"ty" }}, {{ rate|percent }}, {{ n|num }}."""
 
+from urllib.parse import urlencode
+
 from django import template
 
 from khuyencong.core import formatting
@@ -25,6 +27,12 @@ def num(value, decimals=0):
 @register.filter
 def vndate(value):
     return formatting.format_date(value)
+
+
+@register.filter
+def urlencode_dict(params):
+    """A dict of query parameters as a query string (for links to filtered lists)."""
+    return urlencode({key: value for key, value in (params or {}).items() if value not in (None, "")})
 
 
 @register.simple_tag(takes_context=True)
