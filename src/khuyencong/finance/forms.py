@@ -116,6 +116,8 @@ class LedgerFilterForm(KcForm):
             "programme__code", "number"
         )
         self.fields["group"].label_from_instance = lambda group: f"{group.programme}: {group.name}"
+        for name in ("province", "region", "group"):
+            self.fields[name].empty_label = _("all")
         if not scope_of(user).nation and len(scope_of(user).provinces) < 2:
             del self.fields["region"]
 

@@ -513,7 +513,7 @@ def revision_approve(
         raise ValidationFailed(_("The revision changes nothing."), code="empty_revision")
     closing.require_open(
         actor=actor,
-        units=[plan.unit_id, plan.unit.current_province_id],
+        units=[plan.unit_id, plan.unit.current_province_id if plan.unit else None],
         year=plan.year,
         day=date,
         correction_reason=correction_reason,

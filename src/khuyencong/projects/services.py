@@ -884,7 +884,16 @@ def deliverable_sync(
         defaults={"planned": 0, "counted_from_events": True, "year": project.year},
     )
     before = {"indicator": indicator.code, "achieved": deliverable.achieved}
-    deliverable.achieved = _count(achieved, "achieved")
+    count = _count(achieved, "achieved")
+    if count != deliverable.achieved:  # an event changes a count: not in a closed year (core.closing)
+        closing.require_open(
+            actor=actor,
+            units=[project.location.province_id, project.location.current_province_id],
+            year=project.year,
+            day=timezone.localdate(),
+            what={"project": project.code, "indicator": indicator.code, "achieved": count},
+        )
+    deliverable.achieved = count
     deliverable.evidence = evidence[:500]
     deliverable.counted_from_events = True
     deliverable.save(update_fields=["achieved", "evidence", "counted_from_events"])

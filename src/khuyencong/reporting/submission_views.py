@@ -31,6 +31,7 @@ from .access import default_scope_text, may_decide, may_submit, readable_scope
 from .choices import SubmissionStatus
 from .live import Period, parse_scope
 from .models import ReportDeadline, Submission
+from .presenters import SOURCE_LABELS
 from .selectors import awaiting_decision, latest_only, period_overview, submissions_visible
 from .submission_forms import DecisionForm, ImportForm, OverviewForm, SubmissionFilterForm, SubmitForm
 from .submission_reads import (
@@ -55,6 +56,7 @@ AUDIT_LABELS = {
     "report.import": gettext_lazy("imported from a file"),
     "report.approve": gettext_lazy("approved"),
     "report.return": gettext_lazy("returned for changes"),
+    "submission.changed_after_approval": gettext_lazy("corrected after approval"),
 }
 SIGNING_SALT = "khuyencong.reporting.submission_import"
 SIGNED_MAX_AGE = 60 * 60  # an hour between the preview and the confirmation
@@ -289,7 +291,11 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if submission.changed_after_approval:
         groups = dict(ContentGroup.objects.values_list("code", "name"))
         changes = [
-            {**row, "group_name": groups.get(row["content_group"], row["content_group"])}
+            {
+                **row,
+                "source_label": SOURCE_LABELS.get(row["source"], row["source"]),
+                "group_name": groups.get(row["content_group"], row["content_group"]),
+            }
             for row in changes_since_approval(submission)
         ]
         corrections = audit_for(submission).filter(action="submission.changed_after_approval")

@@ -40,7 +40,7 @@ def _plan(w, target, state="draft"):
     )
     plan.refresh_from_db()
     if state in ("submitted", "approved", "revising"):
-        plan = plan_submit(actor=admin, plan=plan, version=plan.version)
+        plan = plan_submit(actor=admin, plan=plan, version=plan.version, submitted_on=dt.date(2023, 12, 1))
     if state in ("approved", "revising"):
         plan = plan_approve(
             actor=admin, plan=plan, decision_number="1/QĐ-UBND", decision_date=dt.date(2023, 12, 20)

@@ -52,7 +52,10 @@ def test_officer_drafts_submits_and_approver_approves_and_revises(officer, clien
     detail = officer.get(reverse("plans:detail", args=[plan.pk]))
     assert "1.200,0 triệu đồng" in detail.content.decode()
     plan.refresh_from_db()
-    officer.post(reverse("plans:action", args=[plan.pk, "submit"]), {"version": plan.version})
+    officer.post(
+        reverse("plans:action", args=[plan.pk, "submit"]),
+        {"version": plan.version, "submitted_on": "01/12/2023"},
+    )
     plan.refresh_from_db()
     assert plan.status == PlanStatus.SUBMITTED
 

@@ -148,3 +148,19 @@ def test_after_the_annual_report_the_years_deliverables_are_closed(world):
         achieved=1,
         correction_reason="Biên bản nghiệm thu bổ sung",
     )
+
+
+def test_after_the_annual_report_an_event_cannot_change_the_years_counts(world):
+    from khuyencong.events.tests import builders
+
+    project = make_project(world, state=ProjectState.IN_PROGRESS, activity="gian-hang-hoi-cho")
+    fair = builders.fair(world, project=project)
+    builders.participation(world, fair=fair)
+    submission = submission_submit(
+        actor=world.user(Role.PROVINCE_OFFICER), unit=world.khanh_hoa, year=YEAR, through_month=12
+    )
+    submission_decide(actor=world.user(Role.MINISTRY_OFFICER), submission_id=submission.pk, approve=True)
+    counted = {d.indicator.code: d.achieved for d in project.deliverables.all()}
+    with pytest.raises(PeriodClosed):
+        builders.participation(world, fair=fair)
+    assert {d.indicator.code: d.achieved for d in project.deliverables.all()} == counted
