@@ -52,6 +52,12 @@ def bind(port: Port) -> None:
     _port = port
 
 
+def units_of(place: Any) -> list[int | None]:
+    """The provinces an administrative unit's figures are reported under: the province of its time and
+    today's (a legacy Ninh Thuận commune: Ninh Thuận and Khánh Hòa)."""
+    return [place.province_id, place.current_province_id]
+
+
 def require_open(
     *,
     actor: Any,

@@ -121,13 +121,7 @@ def finance_statement(request, project_id: int):
     }
 
 
-class LedgerEntryIn(Schema):
-    kind: str = Field(..., description="advance, payment or recovery")
-    amount: StrictInt = Field(..., description="đồng, more than 0")
-    value_date: dt.date
-    reference: str = Field(..., max_length=100, description="the document the money moved on")
-    contract: int | None = Field(None, description="contract id; may be left out when there is one")
-    note: str = Field("", max_length=500)
+class CorrectionIn(Schema):
     correction_reason: str = Field(
         "",
         max_length=500,
@@ -135,6 +129,15 @@ class LedgerEntryIn(Schema):
         "(ministry officers, the province's approver); without it such an entry is refused with "
         "period_closed (409)",
     )
+
+
+class LedgerEntryIn(CorrectionIn):
+    kind: str = Field(..., description="advance, payment or recovery")
+    amount: StrictInt = Field(..., description="đồng, more than 0")
+    value_date: dt.date
+    reference: str = Field(..., max_length=100, description="the document the money moved on")
+    contract: int | None = Field(None, description="contract id; may be left out when there is one")
+    note: str = Field("", max_length=500)
 
 
 @router.post(
@@ -157,17 +160,10 @@ def finance_entry_record(request, project_id: int, payload: LedgerEntryIn):
     return Status(201, entry)
 
 
-class ReversalIn(Schema):
+class ReversalIn(CorrectionIn):
     reason: str = Field(..., max_length=500)
     value_date: dt.date | None = Field(None, description="default: today")
     amount: StrictInt | None = Field(None, description="default: all that is left to reverse")
-    correction_reason: str = Field(
-        "",
-        max_length=500,
-        description="a post-close correction: why an entry goes into a period whose report is approved "
-        "(ministry officers, the province's approver); without it such an entry is refused with "
-        "period_closed (409)",
-    )
 
 
 @router.post(

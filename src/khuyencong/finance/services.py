@@ -143,10 +143,9 @@ def _entry(
         disbursed = 0
     correction = None
     if disbursed:  # money that changes the executed figures: not into an approved report's period
-        location = project.location
         correction = closing.require_open(
             actor=actor,
-            units=[location.province_id, location.current_province_id],
+            units=closing.units_of(project.location),
             year=project.year,
             day=value_date,
             correction_reason=correction_reason,

@@ -842,7 +842,7 @@ def deliverable_record(
         raise WrongState(_("Achieved values are recorded while the project is under way."))
     closing.require_open(
         actor=actor,
-        units=[project.location.province_id, project.location.current_province_id],
+        units=closing.units_of(project.location),
         year=project.year,
         day=timezone.localdate(),
         correction_reason=correction_reason,
@@ -888,7 +888,7 @@ def deliverable_sync(
     if count != deliverable.achieved:  # an event changes a count: not in a closed year (core.closing)
         closing.require_open(
             actor=actor,
-            units=[project.location.province_id, project.location.current_province_id],
+            units=closing.units_of(project.location),
             year=project.year,
             day=timezone.localdate(),
             what={"project": project.code, "indicator": indicator.code, "achieved": count},

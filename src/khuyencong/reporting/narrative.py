@@ -10,7 +10,7 @@ from django.template import Context, Template, TemplateSyntaxError
 from django.template.loader import get_template
 from django.utils import translation
 
-from khuyencong.core.formatting import format_percent, format_vnd
+from khuyencong.core.formatting import format_number, format_percent, format_vnd
 
 from .live import LiveFigures, Scope
 from .metrics import pct
@@ -25,13 +25,18 @@ def _pct_text(value: float | None) -> str:
     return "" if value is None else format_percent(value / 100)
 
 
+def _count(value: int | None) -> str | None:
+    """A count as the reports print it, grouped by thousands ("1.255"); None stays None."""
+    return None if value is None else format_number(value, 0)
+
+
 def _indicators(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {
             "name": row["name"],
             "unit": row["unit"],
-            "planned": row["planned"],
-            "achieved": row["achieved"] or 0,
+            "planned": _count(row["planned"]) if row["planned"] else None,
+            "achieved": _count(row["achieved"] or 0),
             "rate": _pct_text(pct(row["achieved"] or 0, row["planned"]) if row["planned"] else None),
         }
         for row in rows
@@ -39,13 +44,30 @@ def _indicators(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def _coverage(completeness: dict[str, Any] | None) -> str:
+    """What a report added up from submissions is based on, when not every province sent one:
+    "8/15 tỉnh, thành phố đã gửi báo cáo (chưa có: …)"; "" for live figures or a complete set."""
+    if not completeness or completeness["submitted"] >= completeness["expected"]:
+        return ""
+    missing = ", ".join(p["name"] for p in completeness["missing"])
+    return f"{completeness['submitted']}/{completeness['expected']} tỉnh, thành phố đã gửi báo cáo" + (
+        f" (chưa có: {missing})" if missing else ""
+    )
+
+
 def narrative_context(
-    scope: Scope, period: Period, live: LiveFigures, derived: dict[str, Any], indicators: list[dict[str, Any]]
+    scope: Scope,
+    period: Period,
+    live: LiveFigures,
+    derived: dict[str, Any],
+    indicators: list[dict[str, Any]],
+    completeness: dict[str, Any] | None = None,
 ) -> dict:
     """Everything a narrative template may use, already worded and formatted in Vietnamese
-    (`indicators`: the report's indicator rows)."""
+    (`indicators`: the report's indicator rows; `completeness`: a submitted report's)."""
     figures = live.figures
     yoy, growth = derived["executed_yoy_pct"], derived["plan_growth_pct"]
+    national = derived["share_of_national_pct"]
     with translation.override("vi"):
         return {
             "scope": scope,
@@ -65,13 +87,24 @@ def narrative_context(
             "growth": growth,
             "growth_abs": _pct_text(abs(growth)) if growth is not None else "",
             "indicators": _indicators(indicators),
+            "coverage": _coverage(completeness),
+            "region": scope.kind == "region",
+            "national_share": _pct_text(national["executed"]["total"]),
+            "national_share_kcqg": _pct_text(national["executed"]["KCQG"]),
+            "national_share_kcdp": _pct_text(national["executed"]["KCDP"]),
+            "national_plan_share": _pct_text(national["plan"]["total"]),
         }
 
 
 def render_narrative(
-    scope: Scope, period: Period, live: LiveFigures, derived: dict[str, Any], indicators: list[dict[str, Any]]
+    scope: Scope,
+    period: Period,
+    live: LiveFigures,
+    derived: dict[str, Any],
+    indicators: list[dict[str, Any]],
+    completeness: dict[str, Any] | None = None,
 ) -> str:
-    context = narrative_context(scope, period, live, derived, indicators)
+    context = narrative_context(scope, period, live, derived, indicators, completeness)
     edited = NarrativeTemplate.objects.valid_on(period.end).order_by("-valid_from").first()
     with translation.override("vi"):
         if edited is not None:

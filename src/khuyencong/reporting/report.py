@@ -266,5 +266,7 @@ def build_report(
     }
     if source == "live":
         report["checks"] += _without_plan(live, groups) + _changed_after_approval(scope, period, live)
-    report["narrative_vi"] = render_narrative(scope, period, live, derived, report["indicators"])
+    report["narrative_vi"] = render_narrative(
+        scope, period, live, derived, report["indicators"], completeness
+    )
     return report

@@ -228,6 +228,20 @@ def test_executed_by_value_date_in_jurisdiction(client, world):
     )
 
 
+def test_executed_of_a_plan_year_against_disbursed_in_the_calendar_year(client, world):
+    make_project(world, state=S.ACCEPTED)  # advance 15/3, payment 10/10 of YEAR
+    client.force_login(world.user(Role.PROVINCE_OFFICER))
+    plan_year = client.get(url("finance_executed") + f"?year={YEAR}").json()
+    assert (plan_year["measure"], plan_year["year"], plan_year["end"]) == ("plan_year", YEAR, None)
+    assert plan_year["total"] == SUPPORT
+    calendar = client.get(url("finance_executed") + f"?start={YEAR + 1}-01-01&end={YEAR + 1}-12-31").json()
+    assert calendar["measure"] == "disbursed"
+    assert calendar["total"] == 0
+    assert client.get(url("finance_executed") + f"?year={YEAR + 1}").json()["total"] == 0
+    bad = client.get(url("finance_executed") + "?year=99999")
+    assert (bad.status_code, bad.json()["code"]) == (400, "invalid_year")
+
+
 def test_outstanding_advances(client, world):
     under_way = make_project(world, state=S.IN_PROGRESS)
     make_project(world, state=S.ACCEPTED)  # accepted: no longer counted

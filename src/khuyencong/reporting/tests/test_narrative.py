@@ -48,3 +48,34 @@ def test_the_admin_refuses_a_template_that_does_not_compile(world):
     assert "body" in form.errors
     fresh = NarrativeTemplateForm()
     assert "{{ plan_total }}" in fresh.initial["body"]  # a new template starts from the default
+
+
+def test_a_region_says_its_share_of_the_nation(world, settled):
+    make_project(world, "foreign", state="settled", support=50_000_000)
+    text = build_report(parse_scope("region:mttn", 2025), Period(2025, 12))["narrative_vi"]
+    # 150 of the nation's 200 triệu: Khánh Hòa is in the region, Hà Nội not
+    assert "chiếm 75,00% tổng giải ngân toàn quốc (KCĐP 75,00%)" in text
+    assert "kế hoạch của vùng bằng 50,00% kế hoạch toàn quốc" in text
+    assert "toàn quốc" not in _narrative()  # a province's narrative has no such sentence
+
+
+def test_counts_are_grouped_by_thousands(world, settled):
+    from khuyencong.reporting.narrative import _indicators
+
+    rows = [{"name": "Hội thảo", "unit": "đại biểu", "planned": 1500, "achieved": 1255}]
+    assert _indicators(rows)[0]["achieved"] == "1.255"
+    assert _indicators(rows)[0]["planned"] == "1.500"
+
+
+def test_a_report_added_up_from_some_provinces_says_which(world, settled):
+    from khuyencong.accounts.choices import Role
+    from khuyencong.reporting.services import submission_decide, submission_submit
+
+    submission = submission_submit(
+        actor=world.user(Role.PROVINCE_OFFICER), unit=world.khanh_hoa, year=2025, through_month=12
+    )
+    submission_decide(actor=world.user(Role.MINISTRY_OFFICER), submission_id=submission.pk, approve=True)
+    report = build_report(parse_scope("region:mttn", 2025), Period(2025, 12), source="submitted")
+    assert f"1/2 tỉnh, thành phố đã gửi báo cáo (chưa có: {world.da_nang.name})" in report["narrative_vi"]
+    live = build_report(parse_scope("region:mttn", 2025), Period(2025, 12))
+    assert "đã gửi báo cáo" not in live["narrative_vi"]

@@ -239,3 +239,34 @@ def test_export_buttons_keep_every_filter(world, paid, client, path, testid):
     if path == "/de-an/":
         expected = {e.project_id for e in expected}
     assert len(rows) - 1 == len(expected)
+
+
+def test_a_january_payment_of_last_years_project_is_last_years_execution(world):
+    project = make_project(world, state=ProjectState.IN_PROGRESS, support=120_000_000)  # advance 60 triệu
+    officer = world.user(Role.PROVINCE_OFFICER)
+    entry_record(
+        actor=officer,
+        project=project,
+        kind="advance",
+        amount=10_000_000,
+        value_date=dt.date(YEAR + 1, 1, 15),
+        reference="UNC-T1",
+    )
+    with pytest.raises(DomainError) as late:  # after the liquidation deadline (22 January)
+        entry_record(
+            actor=officer,
+            project=project,
+            kind="advance",
+            amount=1_000_000,
+            value_date=dt.date(YEAR + 1, 1, 25),
+            reference="UNC-T1b",
+        )
+    assert late.value.code == "outside_plan_year"
+    khanh_hoa = parse_scope("unit:56", YEAR)
+    assert build_report(khanh_hoa, Period.full_year(YEAR))["executed"]["total"] == 70_000_000
+    assert build_report(khanh_hoa, Period(YEAR, 11))["executed"]["total"] == 60_000_000
+    assert (
+        build_report(parse_scope("unit:56", YEAR + 1), Period.full_year(YEAR + 1))["executed"]["total"] == 0
+    )
+    assert headline(officer, on=dt.date(YEAR + 1, 1, 31)).disbursed_in_year == 10_000_000  # calendar YEAR+1
+    assert headline(officer, on=dt.date(YEAR + 1, 1, 31)).executed.total == 0  # YEAR+1's plan: nothing yet
