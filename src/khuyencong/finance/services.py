@@ -101,17 +101,28 @@ def window_refusal(project: Project, day: dt.date, *, kind: str) -> str | None:
     late = end is not None and day > end and kind not in (EntryKind.RECOVERY, "reversal")
     if day >= start and not late:
         return None
-    return str(
-        _(
-            "The project belongs to the %(year)s plan: its money moves from %(start)s to the "
-            "liquidation deadline %(end)s, not on %(date)s."
+    extend = (
+        " "
+        + str(
+            _("To pay later, extend the project into the next year by an adjustment (the plan's approver).")
         )
-        % {
-            "year": project.year,
-            "start": format_date(start),
-            "end": format_date(end) if end else "—",
-            "date": format_date(day),
-        }
+        if late
+        else ""
+    )
+    return (
+        str(
+            _(
+                "The project belongs to the %(year)s plan: its money moves from %(start)s to the "
+                "liquidation deadline %(end)s, not on %(date)s."
+            )
+            % {
+                "year": project.year,
+                "start": format_date(start),
+                "end": format_date(end) if end else "—",
+                "date": format_date(day),
+            }
+        )
+        + extend
     )
 
 

@@ -25,8 +25,11 @@ def _approved(units: Iterable[int], year: int):
 
 
 def _holds(through_month: int, year: int, day: dt.date) -> bool:
-    until = Period(year, through_month).executed_until
-    return until is None or day <= until
+    """Does the approved report through `through_month` hold money dated `day`? The annual one holds
+    the adjustment January too — not later payments of projects extended into the next year, which
+    keep going (and show as a difference against the approved figures in the live report's checks)."""
+    until = Period(year, through_month).executed_until or dt.date(year + 1, 1, 31)
+    return day <= until
 
 
 class ReportingClosing:
