@@ -81,3 +81,41 @@ def test_nam_2017_full_year_against_2016(world):
     assert "84,12%" in nam["narrative_vi"]
     # The seed truncates 2,6155% to 2,61; the narrative rounds half-up, as every percentage here.
     assert "cao hơn 2,62% so với cùng kỳ năm 2016" in nam["narrative_vi"], nam["narrative_vi"]
+
+
+def _by_source(year: int, month: int, codes: list[str], source: str, plan: int, executed: int) -> list[str]:
+    return [
+        f"{year},{month},{code},{source},,{p},{e}"
+        for code, p, e in zip(codes, spread(plan, len(codes)), spread(executed, len(codes)), strict=True)
+    ]
+
+
+def test_nam_2018_through_month_7(world):
+    """Seed 001, 7 months of 2018: 26,59% of the 73.781 triệu plan, KCQG 30,89%, KCĐP 24,67%, −1,64%
+    against the same period of 2017. The sources add up to 19.623,7 triệu where the seed prints
+    19.619,2 (§6): the system keeps the sources' figures, so the total rate is 26,60%."""
+    call_command("load_reference", province=SOUTH, verbosity=0)
+    region = Region.objects.get(code="nam")
+    codes = {
+        year: sorted(region_provinces(region, year).values_list("code", flat=True)) for year in (2017, 2018)
+    }
+    kcqg_plan = trieu("22.756,2")  # 7.029,4 / 30,89%
+    lines = _by_source(2018, 7, codes[2018], "KCQG", kcqg_plan, trieu("7.029,4"))
+    lines += _by_source(2018, 7, codes[2018], "KCDP", trieu("73.781") - kcqg_plan, trieu("12.594,3"))
+    # the same period of 2017: what −1,64% implies (19.623,7 / 0,9836)
+    lines += _by_source(2017, 7, codes[2017], "KCQG", trieu("20.000"), trieu("7.000"))
+    lines += _by_source(2017, 7, codes[2017], "KCDP", trieu("48.495,1"), trieu("12.950,9"))
+    submissions_import(
+        actor=world.user(Role.SYSTEM_ADMIN),
+        name="phia-nam-2018.csv",
+        content=(HEADER + "\n".join(lines) + "\n").encode(),
+        approve=True,
+    )
+    nam = report("--scope", "region:nam", "--year", "2018", "--through-month", "7", "--source", "submitted")
+    assert nam["plan"]["total"] == trieu("73.781")
+    assert nam["executed"]["total"] == trieu("19.623,7")
+    assert printed(nam["execution_rate_pct"]["total"], "26.59")
+    assert printed(nam["execution_rate_pct"]["KCQG"], "30.89")
+    assert printed(nam["execution_rate_pct"]["KCDP"], "24.67")
+    assert printed(nam["executed_yoy_pct"], "-1.64")
+    assert "thấp hơn 1,64% so với cùng kỳ năm 2017" in nam["narrative_vi"], nam["narrative_vi"]
