@@ -40,10 +40,12 @@ def test_plan_drafted_submitted_approved_and_revised(kc, kc_world):
         page.click("[data-testid=line-form] button[type=submit]")
     assert "1.200,0 triệu đồng" in page.locator("[data-testid=plan-total]").inner_text()
 
+    page.fill("#submit-on", "01/12/2023")  # the plan of 2024, sent in 2023, entered now
     page.once("dialog", lambda dialog: dialog.accept())
     with page.expect_navigation():
         page.click("[data-testid=action-submit]")
     assert Plan.objects.get().status == "submitted"
+    assert Plan.objects.get().submitted_at.date().isoformat() == "2023-12-01"
     kc.screenshot("submitted")
     kc.assert_clean()
 
