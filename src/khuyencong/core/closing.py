@@ -35,8 +35,9 @@ class Closure:
 
 
 class Port(Protocol):
-    def closure(self, *, units: Iterable[int], year: int, day: dt.date) -> Closure | None:
-        """The approved reports of province(s) `units` for plan year `year` whose period holds `day`."""
+    def closure(self, *, units: Iterable[int], year: int, day: dt.date | None) -> Closure | None:
+        """The approved reports of province(s) `units` for plan year `year` whose period holds `day`
+        (None: an undated figure of the year — a deliverable's count —, held by the annual report)."""
         ...
 
     def may_correct(self, user: Any, units: Iterable[int]) -> bool: ...
@@ -63,14 +64,15 @@ def require_open(
     actor: Any,
     units: Iterable[int | None],
     year: int,
-    day: dt.date,
+    day: dt.date | None,
     correction_reason: str = "",
     what: dict[str, Any],
 ) -> Closure | None:
-    """Refuse a write dated `day` into a closed period of the province(s) `units` (the place's province
-    in its time and today) for plan year `year` — unless it is a post-close correction: a reason given
-    by a user who may correct, which is recorded on the reports it changes. Returns the closure the
-    correction went through (None when the period is open)."""
+    """Refuse a write dated `day` (None: an undated figure of the year) into a closed period of the
+    province(s) `units` (the place's province in its time and today) for plan year `year` — unless it
+    is a post-close correction: a reason given by a user who may correct, which is recorded on the
+    reports it changes. Returns the closure the correction went through (None when the period is
+    open)."""
     if _port is None:
         return None
     ids = [unit for unit in units if unit is not None]
@@ -85,7 +87,7 @@ def require_open(
                 "%(date)s can be added to them. A correction after approval needs a written reason "
                 "(the ministry's officers or the province's approver)."
             )
-            % {"period": closure.label, "date": day.strftime("%d/%m/%Y")},
+            % {"period": closure.label, "date": day.strftime("%d/%m/%Y") if day else str(year)},
             submissions=list(closure.submissions),
         )
     if not _port.may_correct(actor, ids):

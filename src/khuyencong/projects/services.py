@@ -844,7 +844,7 @@ def deliverable_record(
         actor=actor,
         units=closing.units_of(project.location),
         year=project.year,
-        day=timezone.localdate(),
+        day=None,  # a count of the year, undated: closed by the annual report
         correction_reason=correction_reason,
         what={"project": project.code, "indicator": deliverable.indicator.code, "achieved": achieved},
     )
@@ -890,7 +890,7 @@ def deliverable_sync(
             actor=actor,
             units=closing.units_of(project.location),
             year=project.year,
-            day=timezone.localdate(),
+            day=None,  # a count of the year, undated: closed by the annual report
             what={"project": project.code, "indicator": indicator.code, "achieved": count},
         )
     deliverable.achieved = count

@@ -24,16 +24,19 @@ def _approved(units: Iterable[int], year: int):
     return Submission.objects.filter(unit_id__in=list(units), year=year, status=SubmissionStatus.APPROVED)
 
 
-def _holds(through_month: int, year: int, day: dt.date) -> bool:
-    """Does the approved report through `through_month` hold money dated `day`? The annual one holds
+def _holds(through_month: int, year: int, day: dt.date | None) -> bool:
+    """Does the approved report through `through_month` hold what is dated `day`? The annual one holds
     the adjustment January too — not later payments of projects extended into the next year, which
-    keep going (and show as a difference against the approved figures in the live report's checks)."""
+    keep going (and show as a difference against the approved figures in the live report's checks) —
+    and the year's undated figures (`day` None: deliverables' counts)."""
+    if day is None:
+        return through_month == 12
     until = Period(year, through_month).executed_until or dt.date(year + 1, 1, 31)
     return day <= until
 
 
 class ReportingClosing:
-    def closure(self, *, units: Iterable[int], year: int, day: dt.date) -> Closure | None:
+    def closure(self, *, units: Iterable[int], year: int, day: dt.date | None) -> Closure | None:
         closed = [
             s
             for s in _approved(units, year).select_related("unit").order_by("through_month")
