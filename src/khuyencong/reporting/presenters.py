@@ -41,7 +41,7 @@ def ledger_query(report: dict[str, Any], **row: Any) -> dict[str, Any] | None:
 
 
 def _dmy(iso: str) -> str:
-    return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
+    return format_date(dt.date.fromisoformat(iso))
 
 
 def source_rows(report: dict[str, Any]) -> list[dict[str, Any]]:

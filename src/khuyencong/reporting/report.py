@@ -23,6 +23,7 @@ from .live import LiveFigures, Period, Scope, indicator_rows, live_figures, scop
 from .metrics import SOURCES, Split, metrics
 from .narrative import render_narrative
 from .periods import THROUGH, YEAR
+from .validation import figure_row, source_totals
 
 REPORT_SOURCES = ("live", "submitted")
 
@@ -102,10 +103,9 @@ def _changed_after_approval(scope: Scope, period: Period, live: LiveFigures) -> 
         submission = approved.filter(unit=scope.unit).order_by("-version").prefetch_related("figures").first()
         if submission is None:
             return []
+        approved_totals = source_totals([figure_row(f) for f in submission.figures.all()])
         for key in SOURCES:
-            rows = [f for f in submission.figures.all() if f.source == key]
-            total = [f for f in rows if not f.content_group] or rows
-            stated = (sum(f.plan_dong for f in total), sum(f.executed_dong for f in total))
+            stated = approved_totals[key]
             now = (live.figures.plan[key], live.figures.executed[key])
             if stated != now:
                 out.append(

@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from khuyencong.accounts.jurisdiction import Action, restrict, scope_of
-from khuyencong.core.formatting import ratio
+from khuyencong.core.formatting import format_date, ratio
 from khuyencong.finance.selectors import ExecutedTotals, executed
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.plans.selectors import PlanTotals, plan_as_of
@@ -179,5 +179,5 @@ def headline(user: Any, *, on: dt.date | None = None) -> Headline:
         disbursed_in_year=executed(user, start=start, end=on).total,
         report_query=report_query,
         ledger_query=ledger_query,
-        calendar_query={"start": start.strftime("%d/%m/%Y"), "end": on.strftime("%d/%m/%Y")},
+        calendar_query={"start": format_date(start), "end": format_date(on)},
     )

@@ -61,7 +61,7 @@ def province_snapshot(unit: AdministrativeUnit, period: Period) -> tuple[Rows, R
     return figures, indicators
 
 
-def _totals(figures: Rows) -> dict[str, tuple[int, int]]:
+def source_totals(figures: Rows) -> dict[str, tuple[int, int]]:
     """(plan, executed) per source, from the total rows or, without one, the sum of the group rows."""
     out: dict[str, tuple[int, int]] = {}
     for key, _source in SOURCES:
@@ -73,10 +73,10 @@ def _totals(figures: Rows) -> dict[str, tuple[int, int]]:
 
 def _differs_from_live(unit: AdministrativeUnit, period: Period, figures: Rows) -> list[Violation]:
     live_rows, _indicators = province_snapshot(unit, period)
-    live = _totals(live_rows)
+    live = source_totals(live_rows)
     if not any(plan or done for plan, done in live.values()):
         return []  # the province keeps no figures in the system: nothing to compare with
-    stated = _totals(figures)
+    stated = source_totals(figures)
     out = []
     for key, _source in SOURCES:
         if stated[key] != live[key]:
@@ -113,8 +113,8 @@ def _plan_changed_without_revision(
     )
     if earlier is None:
         return []
-    before = _totals([_row(f) for f in earlier.figures.all()])
-    now = _totals(figures)
+    before = source_totals([figure_row(f) for f in earlier.figures.all()])
+    now = source_totals(figures)
     since = Period(period.year, earlier.through_month).end
     out = []
     for key, source in SOURCES:
@@ -144,7 +144,7 @@ def _plan_changed_without_revision(
     return out
 
 
-def _row(figure: Any) -> dict[str, Any]:
+def figure_row(figure: Any) -> dict[str, Any]:
     return {
         "source": figure.source,
         "content_group": figure.content_group,
@@ -171,7 +171,7 @@ def changes_since_approval(submission: Submission) -> list[dict[str, Any]]:
         submission.unit, Period(submission.year, submission.through_month)
     )
     live = {(r["source"], r["content_group"]): r for r in live_rows}
-    stated = {(f.source, f.content_group): _row(f) for f in submission.figures.all()}
+    stated = {(f.source, f.content_group): figure_row(f) for f in submission.figures.all()}
     out = []
     for key in sorted(set(live) | set(stated), key=lambda k: (k[0], k[1] != "", k[1])):
         was, now = stated.get(key), live.get(key)
