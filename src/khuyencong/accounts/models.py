@@ -19,7 +19,9 @@ class Agency(Validity):
     """A body that plans, approves, implements or reports khuyến công work.
 
     Its jurisdiction is the nation, a region or an administrative unit. `name` is the name in force
-    today; the names it carried before are in AgencyName with their validity dates.
+    today; the names it carried before are in AgencyName with their validity dates. An agency that
+    ceased to exist (the 63 provinces' Sở Công Thương and Khuyến công centres on 30/06/2025) has a
+    `valid_to` and names the `successor` that carries its plans, projects and reports afterwards.
     """
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -49,6 +51,15 @@ class Agency(Validity):
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
+    )
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("successor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
+        help_text=_("The agency that took over this one's work when it ceased to exist."),
     )
     history = HistoricalRecords()
 
@@ -81,7 +92,18 @@ class Agency(Validity):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        """The name, and for an agency no longer in force the last day it was (two agencies of
+        different times can carry the same name: Sở Công Thương tỉnh Khánh Hòa before and after
+        1/7/2025)."""
+        if self.valid_to is None:
+            return self.name
+        return f"{self.name} ({_('until')} {self.valid_to:%d/%m/%Y})"
+
+    def in_force_during(self, year: int) -> bool:
+        """Whether the agency existed on some day of `year`."""
+        return (self.valid_from is None or self.valid_from.year <= year) and (
+            self.valid_to is None or self.valid_to.year >= year
+        )
 
     @classmethod
     def jurisdiction_q(cls, scope, user) -> Q:

@@ -33,7 +33,8 @@ def _date(value: str | None) -> dt.date | None:
 @transaction.atomic
 def agencies_load(*, report: LoadReport | None = None) -> LoadReport:
     """Reference agencies: the ministry department with its name history, and one Sở Công Thương and
-    one Khuyến công centre per current province. Names edited by an administrator are kept."""
+    one Khuyến công centre per province — today's 34, and the 63 before the 2025 reform (valid to
+    30/06/2025, each linked to its successor). Names edited by an administrator are kept."""
     report = report or LoadReport()
     data = json.loads(AGENCIES_FILE.read_text(encoding="utf-8"))
     ministry_data = data["ministry"]
@@ -63,30 +64,51 @@ def agencies_load(*, report: LoadReport | None = None) -> LoadReport:
         a.code: a
         for a in Agency.objects.filter(kind__in=[AgencyKind.PROVINCE_DEPARTMENT, AgencyKind.PROVINCE_CENTRE])
     }
-    for province in AdministrativeUnit.objects.current().provinces().order_by("code"):
-        for template in data["per_province"]:
-            code = template["code"].format(code=province.code)
-            if code in existing:
-                continue
-            parent = (
-                Agency.objects.get(code=template["parent"].format(code=province.code))
-                if "parent" in template
-                else None
-            )
-            agency = Agency.objects.create(
-                code=code,
-                name=template["name"].format(name=province_display_name(province)),
-                kind=template["kind"],
-                jurisdiction_kind=JurisdictionKind.UNIT,
-                jurisdiction_unit=province,
-                parent=parent,
-                valid_from=province.valid_from,
-            )
-            AgencyName.objects.create(agency=agency, name=agency.name, valid_from=province.valid_from)
-            existing[code] = agency
-            report.created["agencies"] += 1
-            report.created["agency names"] += 1
+    provinces = AdministrativeUnit.objects.provinces().select_related("current_province").order_by("code")
+    for province in provinces.current():
+        _province_agencies(data["per_province"], province, existing, report)
+    for province in provinces.legacy():
+        _province_agencies(data["per_legacy_province"], province, existing, report)
     return report
+
+
+def _province_agencies(
+    templates: list[dict[str, str]],
+    province: AdministrativeUnit,
+    existing: dict[str, Agency],
+    report: LoadReport,
+) -> None:
+    """The agencies of one province, valid as long as the province is; those of a province that ceased
+    to exist on 30/06/2025 name as successor the same kind of agency of the province it became part of."""
+    current = province.current_province
+    names = {"code": province.code, "current": current.code if current else ""}
+    for template in templates:
+        code = template["code"].format(**names)
+        successor = existing.get(template["successor"].format(**names)) if "successor" in template else None
+        agency = existing.get(code)
+        if agency is not None:
+            if successor is not None and agency.successor_id is None:
+                agency.successor = successor
+                agency.save(update_fields=["successor"])
+                report.updated["agencies"] += 1
+            continue
+        agency = Agency.objects.create(
+            code=code,
+            name=template["name"].format(name=province_display_name(province)),
+            kind=template["kind"],
+            jurisdiction_kind=JurisdictionKind.UNIT,
+            jurisdiction_unit=province,
+            parent=existing[template["parent"].format(**names)] if "parent" in template else None,
+            successor=successor,
+            valid_from=province.valid_from,
+            valid_to=province.valid_to,
+        )
+        AgencyName.objects.create(
+            agency=agency, name=agency.name, valid_from=province.valid_from, valid_to=province.valid_to
+        )
+        existing[code] = agency
+        report.created["agencies"] += 1
+        report.created["agency names"] += 1
 
 
 def _ensure_admin(actor: Any) -> None:

@@ -457,6 +457,7 @@ class Place:
     predecessors: dict[int, AdministrativeUnit]  # current commune id → a legacy commune it replaced
     actors: Actors
     machinery_years: dict[int, int] = field(default_factory=dict)  # establishment id → last year
+    share: float = 1.0  # for an old province: its part of today's province (1 / the old provinces)
 
 
 # --- what a project is meant to be ---------------------------------------------------------------
@@ -527,16 +528,19 @@ def _seed(report: LoadReport) -> None:
         .select_related("agency", "unit", "programme")
         .order_by("unit__code", "year", "source")
     )
-    by_province: dict[int, list[Plan]] = {}
+    by_unit: dict[int, list[Plan]] = {}
     for plan in plans:
-        by_province.setdefault(plan.unit_id, []).append(plan)
-    for plans_of in by_province.values():
-        province = plans_of[0].unit
+        by_unit.setdefault(plan.unit_id, []).append(plan)
+    for plans_of in by_unit.values():
+        unit = plans_of[0].unit  # today's province, or an old one (plans before the 2025 reform)
+        province = unit if unit.is_current else unit.current_province
+        if province is None:
+            continue
         if province.code == DEMO_PROVINCE and "chi.lan" in users and "anh.minh" in users:
             actors = Actors(users["chi.lan"], users["anh.minh"], users["anh.minh"], national)
         else:
             actors = Actors(admin, admin, admin, national)
-        place = _place(province, actors, today)
+        place = _place(province, actors, today, legacy=None if unit.is_current else unit)
         if place is None:
             continue
         for plan in plans_of:
@@ -544,28 +548,39 @@ def _seed(report: LoadReport) -> None:
     log.info("Demo projects: %s", dict(seeder.states))
 
 
-def _place(province: AdministrativeUnit, actors: Actors, today: dt.date) -> Place | None:
-    centre = Agency.objects.filter(code=f"ttkc-{province.code}").first()
+def _place(
+    province: AdministrativeUnit, actors: Actors, today: dt.date, legacy: AdministrativeUnit | None = None
+) -> Place | None:
+    """Where the projects of a plan take place: today's province, or, for a plan of an old province
+    (`legacy`), the part of today's province that was that province — its communes are those whose
+    predecessors lay in it, and the projects before the reform sit in those predecessors."""
+    old_plan = legacy is not None
+    centre_code = f"ttkc-{legacy.code}-cu" if legacy is not None else f"ttkc-{province.code}"
+    centre = Agency.objects.filter(code=centre_code).first()
     communes = list(AdministrativeUnit.objects.current().filter(parent=province).order_by("code"))
+    if legacy is None:
+        # the projects of today's plans before the reform (none in the demo) sit in the old
+        # province of the same code
+        legacy = (
+            AdministrativeUnit.objects.legacy()
+            .provinces()
+            .filter(code=province.code, current_province=province)
+            .first()
+        )
+        old_communes = AdministrativeUnit.objects.legacy().filter(level="commune", current_province=province)
+    else:
+        old_communes = AdministrativeUnit.objects.legacy().filter(level="commune", province=legacy)
+    predecessors: dict[int, AdministrativeUnit] = {}
+    for unit in old_communes.filter(successor__in=[c.pk for c in communes]).order_by("code"):
+        predecessors.setdefault(unit.successor_id, unit)
+    if old_plan:
+        communes = [c for c in communes if c.pk in predecessors]
     if centre is None or not communes:
         return None
     establishments = list(
-        Establishment.objects.filter(commune__current_province=province, merged_into__isnull=True)
+        Establishment.objects.filter(commune__in=communes, merged_into__isnull=True)
         .select_related("commune")
         .order_by("pk")
-    )
-    predecessors: dict[int, AdministrativeUnit] = {}
-    for unit in (
-        AdministrativeUnit.objects.legacy()
-        .filter(successor__in=[e.commune_id for e in establishments], level="commune")
-        .order_by("code")
-    ):
-        predecessors.setdefault(unit.successor_id, unit)
-    legacy = (
-        AdministrativeUnit.objects.legacy()
-        .provinces()
-        .filter(code=province.code, current_province=province)
-        .first()
     )
     region = region_of(province, today.year)
     return Place(
@@ -579,6 +594,9 @@ def _place(province: AdministrativeUnit, actors: Actors, today: dt.date) -> Plac
         establishments=establishments,
         predecessors=predecessors,
         actors=actors,
+        share=1 / max(1, province.rolled_up_units.filter(level="province").exclude(pk=province.pk).count())
+        if old_plan
+        else 1.0,
     )
 
 
@@ -597,13 +615,14 @@ class _Seeder:
     # plan → specs → run
 
     def plan(self, place: Place, plan: Plan) -> None:
-        rng = random.Random(f"finance-demo-{place.province.code}-{plan.year}-{plan.source}")  # noqa: S311
-        demo = place.province.code == DEMO_PROVINCE
+        rng = random.Random(f"finance-demo-{plan.unit.code}-{plan.year}-{plan.source}")  # noqa: S311
+        # the demo officer's province gets every line covered; of its old provinces, the one of its code
+        demo = place.province.code == DEMO_PROVINCE and plan.unit.code == DEMO_PROVINCE
         specs: list[Spec] = []
         for line, window in self._lines(plan):
             if window > self.today:
                 continue
-            if not demo and rng.random() > LINE_SHARE:
+            if not demo and rng.random() > LINE_SHARE * place.share:
                 continue
             use = rng.uniform(0.8, 0.95) if plan.year < self.today.year else rng.uniform(0.6, 0.85)
             budget = _round_down(line.amount * use, 500_000)
@@ -848,6 +867,11 @@ class _Seeder:
                 spec.extras.add("named_of_the_time")
                 spec.fields["implementer_name"] = _of_the_time(spec.place, spec.fields["implementer_name"])
                 spec.party_b = _of_the_time(spec.place, spec.party_b)
+        else:
+            # after the reform, an old province's plan is carried by today's province and its centre
+            agency = spec.fields.get("implementer_agency")
+            if agency is not None and agency.valid_to is not None and agency.successor_id:
+                spec.fields["implementer_agency"] = agency.successor
         spec.fields["title"] = title.replace(COMMUNE, _lower_first(spec.fields["location"].name))
 
     def _legacy(self, place: Place, unit: AdministrativeUnit) -> AdministrativeUnit:

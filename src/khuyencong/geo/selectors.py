@@ -32,6 +32,31 @@ def containment_q(unit: AdministrativeUnit, prefix: str = "") -> Q:
     return own
 
 
+def carried_area_q(unit: AdministrativeUnit, prefix: str = "") -> Q:
+    """The area of a record made on `unit` (a plan): the unit, and for a unit no longer in force also
+    the province that carries its work since the 2025 reform — a 2025 plan of the old province is
+    carried out in today's communes after 1 July."""
+    q = containment_q(unit, prefix)
+    if not unit.is_current and unit.current_province_id is not None:
+        q |= containment_q(unit.current_province, prefix) & Q(**{f"{prefix}valid_to__isnull": True})
+    return q
+
+
+def in_force_during_q(year: int, prefix: str = "") -> Q:
+    """Units (at lookup `prefix`) that existed on some day of `year`."""
+    p = prefix
+    return (Q(**{f"{p}valid_from__isnull": True}) | Q(**{f"{p}valid_from__year__lte": year})) & (
+        Q(**{f"{p}valid_to__isnull": True}) | Q(**{f"{p}valid_to__year__gte": year})
+    )
+
+
+def in_force_during(unit: AdministrativeUnit, year: int) -> bool:
+    """Whether the unit existed on some day of `year`."""
+    return (unit.valid_from is None or unit.valid_from.year <= year) and (
+        unit.valid_to is None or unit.valid_to.year >= year
+    )
+
+
 BOUNDARIES = ("current", "historical")
 
 

@@ -1,7 +1,9 @@
-"""Demonstration plans: for every current province, a KCĐP plan (Khuyến công centre) and a KCQG plan
-(Sở Công Thương) for each of the last three years, approved in December of the year before, each
-with one revision approved mid-year. Written through the services, so the audit trail is complete.
-Deterministic and idempotent (a plan that exists is left alone)."""
+"""Demonstration plans: for each of the last three years, a KCĐP plan (Khuyến công centre) and a KCQG
+plan (Sở Công Thương) of every province of the time, approved in December of the year before, each
+with one revision approved mid-year. A plan approved before the 2025 reform belongs to the old
+province's agencies (the 63 provinces; their successors carry them after 30/06/2025), a later one to
+today's 34. Written through the services, so the audit trail is complete. Deterministic and
+idempotent (a plan that exists is left alone)."""
 
 import datetime as dt
 import random
@@ -13,7 +15,7 @@ from khuyencong.accounts.models import Agency, User
 from khuyencong.catalog.models import Activity, Indicator
 from khuyencong.catalog.selectors import activities_of, programme_for
 from khuyencong.core.reference import LoadReport
-from khuyencong.geo.models import AdministrativeUnit
+from khuyencong.geo.models import REFORM_DATE, AdministrativeUnit
 
 from .choices import FundingSource
 from .models import Plan
@@ -43,7 +45,7 @@ LINES = {
 }
 
 
-def _million(rng: random.Random, typical: int) -> int:
+def _million(rng: random.Random, typical: float) -> int:
     return round(typical * rng.uniform(0.6, 1.6)) * 1_000_000
 
 
@@ -54,29 +56,41 @@ def demo_seed(*, report: LoadReport) -> None:
         return
     indicators = {i.code: i for i in Indicator.objects.all()}
     this_year = timezone.localdate().year
-    for province in AdministrativeUnit.objects.current().provinces().order_by("code"):
+    provinces = AdministrativeUnit.objects.provinces().order_by("code")
+    for province in provinces.current():
+        olds = list(provinces.legacy().filter(current_province=province))
         for year in range(this_year - 2, this_year + 1):
             programme = programme_for(year)
             if programme is None:
                 continue
             allowed = set(activities_of(programme).values_list("code", flat=True))
-            for source, agency_code in ((FundingSource.LOCAL, "ttkc"), (FundingSource.NATIONAL, "sct")):
-                agency = Agency.objects.filter(code=f"{agency_code}-{province.code}").first()
-                if agency is None or Plan.objects.filter(agency=agency, year=year, source=source).exists():
-                    continue
-                rng = random.Random(f"plan-{province.code}-{year}-{source}")  # noqa: S311 — repeatable demo data
-                _plan_seed(actor, agency, year, source, province, rng, allowed, indicators)
-                report.created["plans"] += 1
+            # approved in December of the year before: by the old provinces up to the 2025 plans
+            then = olds if dt.date(year - 1, 12, 31) < REFORM_DATE and olds else [province]
+            for unit in then:
+                suffix = "" if unit.is_current else "-cu"
+                for source, agency_code in ((FundingSource.LOCAL, "ttkc"), (FundingSource.NATIONAL, "sct")):
+                    agency = Agency.objects.filter(code=f"{agency_code}-{unit.code}{suffix}").first()
+                    if (
+                        agency is None
+                        or Plan.objects.filter(agency=agency, year=year, source=source).exists()
+                    ):
+                        continue
+                    rng = random.Random(f"plan-{unit.code}{suffix}-{year}-{source}")  # noqa: S311 — repeatable
+                    share = 1 / len(then)  # an old province had part of today's province's budget
+                    _plan_seed(actor, agency, year, source, unit, rng, allowed, indicators, share)
+                    report.created["plans"] += 1
 
 
-def _plan_seed(actor, agency, year, source, province, rng, allowed, indicators) -> None:
+def _plan_seed(actor, agency, year, source, province, rng, allowed, indicators, share=1.0) -> None:
     plan = plan_create(actor=actor, agency=agency, year=year, source=source)
     codes = [c for c in LINES if c in allowed]
     chosen = rng.sample(codes, k=min(len(codes), rng.randint(4, 6)))
-    communes = list(AdministrativeUnit.objects.current().filter(parent=province).order_by("code")[:40])
+    communes = list(
+        AdministrativeUnit.objects.filter(province=province, level="commune").order_by("code")[:40]
+    )
     for code in chosen[:-1]:
         typical, indicator_code, per_billion = LINES[code]
-        amount = _million(rng, typical)
+        amount = _million(rng, typical * share)
         plan_line_add(
             actor=actor,
             plan=plan,
@@ -102,7 +116,7 @@ def _plan_seed(actor, agency, year, source, province, rng, allowed, indicators) 
     )
     code = chosen[-1]
     typical, indicator_code, per_billion = LINES[code]
-    amount = _million(rng, typical)
+    amount = _million(rng, typical * share)
     revision_add_line(
         actor=actor,
         revision=revision,

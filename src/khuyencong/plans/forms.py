@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +10,7 @@ from khuyencong.catalog.models import Indicator
 from khuyencong.catalog.selectors import activities_of
 from khuyencong.core.forms import KcForm, MoneyField, VnDateField
 from khuyencong.geo.models import AdministrativeUnit
-from khuyencong.geo.selectors import containment_q
+from khuyencong.geo.selectors import carried_area_q, in_force_during_q
 
 from .choices import BudgetLevel, FundingSource
 
@@ -32,13 +33,21 @@ class PlanCreateForm(KcForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies_visible(user, Action.CHANGE).filter(
-            kind__in=[
-                AgencyKind.PROVINCE_CENTRE,
-                AgencyKind.PROVINCE_DEPARTMENT,
-                AgencyKind.COMMUNE_COMMITTEE,
-                AgencyKind.MINISTRY_DEPARTMENT,
-            ]
+        self.fields["agency"].queryset = (
+            agencies_visible(user, Action.CHANGE)
+            .filter(
+                kind__in=[
+                    AgencyKind.PROVINCE_CENTRE,
+                    AgencyKind.PROVINCE_DEPARTMENT,
+                    AgencyKind.COMMUNE_COMMITTEE,
+                    AgencyKind.MINISTRY_DEPARTMENT,
+                ]
+            )
+            .order_by(F("valid_to").desc(nulls_first=True), "name")
+        )  # today's agencies first, then the old
+        self.fields["agency"].help_text = _(
+            "A plan of a year before the 2025 reform belongs to the old province's agency "
+            "(marked “until 30/06/2025”)."
         )
         self.fields["year"].initial = timezone.localdate().year + 1
 
@@ -52,9 +61,10 @@ class LineForm(KcForm):
     def __init__(self, *args, plan, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["activity"].queryset = activities_of(plan.programme).order_by("name")
-        communes = AdministrativeUnit.objects.current().filter(level="commune")
+        # the communes of the plan's year: a pre-reform plan's lines name the old communes
+        communes = AdministrativeUnit.objects.filter(in_force_during_q(plan.year), level="commune")
         if plan.unit is not None:
-            communes = communes.filter(containment_q(plan.unit))
+            communes = communes.filter(carried_area_q(plan.unit))
         self.fields["unit"].queryset = restrict(communes, user, Action.CHANGE).order_by("name")
         self.fields["unit"].empty_label = _("— the whole area of the plan —")
         indicators = Indicator.objects.order_by("name")

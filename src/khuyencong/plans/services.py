@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,10 +27,11 @@ from khuyencong.core.errors import (
     StaleWrite,
     ValidationFailed,
 )
+from khuyencong.core.formatting import format_date
 from khuyencong.core.money import whole_dong
 from khuyencong.core.reference import LoadReport
 from khuyencong.geo.models import AdministrativeUnit
-from khuyencong.geo.selectors import containment_q
+from khuyencong.geo.selectors import carried_area_q, in_force_during
 
 from .choices import (
     EDITABLE_STATUSES,
@@ -142,13 +144,18 @@ def _clean_line(
     if unit is not None:
         inside = (
             plan.unit is None
-            or AdministrativeUnit.objects.filter(containment_q(plan.unit), pk=unit.pk).exists()
+            or AdministrativeUnit.objects.filter(carried_area_q(plan.unit), pk=unit.pk).exists()
         )
         if (
             not inside
             or not restrict(AdministrativeUnit.objects.filter(pk=unit.pk), actor, Action.CHANGE).exists()
         ):
             errors["unit"] = str(_("This commune is outside the plan's area or your jurisdiction."))
+        elif not in_force_during(unit, plan.year):
+            errors["unit"] = str(
+                _("%(place)s did not exist in %(year)s: a plan's line names a commune of its year.")
+                % {"place": unit.label, "year": plan.year}
+            )
     cleaned_targets: dict[Indicator, int] = {}
     for indicator, planned in (targets or {}).items():
         if isinstance(planned, bool) or not isinstance(planned, int) or planned < 0:
@@ -214,6 +221,7 @@ def plan_create(
         raise ValidationFailed(
             _("No national programme covers %(year)s.") % {"year": year}, code="no_programme", field="year"
         )
+    _require_in_force(agency, year)
     if Plan.objects.filter(agency=agency, year=year, source=source, budget_level=budget_level).exists():
         raise DuplicatePlan(field="year")
     unit = agency.jurisdiction_unit if agency.jurisdiction_kind == JurisdictionKind.UNIT else None
@@ -234,6 +242,32 @@ def plan_create(
         after={"status": plan.status, "year": year, "source": source},
     )
     return plan
+
+
+def _require_in_force(agency: Agency, year: int) -> None:
+    """A plan belongs to the agency of its year: before the 2025 reform, the old province's Sở Công
+    Thương or centre (which its successor carries afterwards), not today's."""
+    if agency.in_force_during(year):
+        return
+    then = [
+        str(a)
+        for a in Agency.objects.filter(kind=agency.kind).filter(
+            Q(successor=agency) | Q(pk=agency.successor_id)
+        )
+        if a.in_force_during(year)
+    ]
+    message = _("%(agency)s did not exist in %(year)s (in force %(from)s–%(to)s).") % {
+        "agency": agency.name,
+        "year": year,
+        "from": format_date(agency.valid_from) if agency.valid_from else "…",
+        "to": format_date(agency.valid_to) if agency.valid_to else "…",
+    }
+    if then:
+        message += " " + _("A plan of %(year)s belongs to the agency of that time: %(agencies)s.") % {
+            "year": year,
+            "agencies": "; ".join(sorted(then)),
+        }
+    raise ValidationFailed(message, code="agency_not_in_force", field="agency")
 
 
 @transaction.atomic

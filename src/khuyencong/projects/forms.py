@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -92,11 +93,12 @@ class ProjectForm(KcForm):
         )
         self.fields["implementer_establishment"].queryset = establishments_visible(user).order_by("name")
         self.fields["implementer_agency"].queryset = agencies_visible(user).order_by("name")
+        # today's units first, then those of before the 2025 reform (for the plans of those years)
         self.fields["location"].queryset = restrict(
-            AdministrativeUnit.objects.current().filter(level__in=["province", "commune"]),
+            AdministrativeUnit.objects.filter(level__in=["province", "commune"]),
             user,
             Action.CHANGE,
-        ).order_by("level", "name")
+        ).order_by(F("valid_to").desc(nulls_first=True), "level", "name")
         self.fields["location"].label_from_instance = lambda unit: unit.label
         for name in ("counterpart_amount", "other_amount"):
             self.fields[name].help_text = MONEY_HELP

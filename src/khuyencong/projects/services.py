@@ -36,7 +36,7 @@ from khuyencong.core.reference import LoadReport
 from khuyencong.establishments.models import Establishment
 from khuyencong.finance.rollup import rollup_relocate
 from khuyencong.geo.models import AdministrativeUnit
-from khuyencong.geo.selectors import containment_q
+from khuyencong.geo.selectors import carried_area_q, in_force_during
 from khuyencong.plans.models import PlanLine
 from khuyencong.plans.selectors import lines_in_force_q
 
@@ -294,10 +294,18 @@ def _clean(actor: Any, line: PlanLine, data: dict[str, Any]) -> dict[str, Any]:
         errors["location"] = str(_("Choose where the project takes place."))
     else:
         inside = line.plan.unit is None or (
-            AdministrativeUnit.objects.filter(containment_q(line.plan.unit), pk=location.pk).exists()
+            AdministrativeUnit.objects.filter(carried_area_q(line.plan.unit), pk=location.pk).exists()
         )
         if not inside or not _in_scope(actor, AdministrativeUnit.objects, location.pk):
             errors["location"] = str(_("This place is outside the plan's area or your jurisdiction."))
+        elif not in_force_during(location, year):
+            errors["location"] = str(
+                _(
+                    "%(place)s did not exist in %(year)s: a project sits in the commune or province of its "
+                    "time (before 1/7/2025 the old ones, after it today's)."
+                )
+                % {"place": location.label, "year": year}
+            )
     kind = data.get("implementer_kind")
     est = data.get("implementer_establishment")
     agency = data.get("implementer_agency")
@@ -323,6 +331,21 @@ def _clean(actor: Any, line: PlanLine, data: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def _carrier(agency: Agency, start: Any) -> Agency:
+    """The agency that manages a project starting on `start`: the plan's, or, once that agency ceased
+    to exist (an old province's centre after 30/06/2025), its successor."""
+    seen = 0
+    while (
+        isinstance(start, dt.date)
+        and agency.valid_to is not None
+        and start > agency.valid_to
+        and agency.successor_id is not None
+        and seen < 5
+    ):
+        agency, seen = agency.successor, seen + 1
+    return agency
+
+
 def _next_code(agency: Agency, line: PlanLine) -> str:
     prefix = f"{line.plan.source_short}-{line.plan.year}-"
     taken = Project.objects.filter(managing_agency=agency, year=line.plan.year, code__startswith=prefix)
@@ -344,7 +367,7 @@ def project_create(
     unknown = set(data) - set(PROJECT_FIELDS)
     if unknown:
         raise TypeError(f"unknown project fields: {sorted(unknown)}")
-    agency = managing_agency or plan_line.plan.agency
+    agency = managing_agency or _carrier(plan_line.plan.agency, data.get("start_date"))
     from khuyencong.accounts.selectors import agencies_visible
 
     if not agencies_visible(actor, Action.VIEW).filter(pk=agency.pk).exists():

@@ -186,9 +186,10 @@ def submission_submit(
 ) -> Submission:
     """Freeze the province's live figures for the period as a new version awaiting approval.
 
-    Refused until the period has ended (`period_not_ended`), when the actor may not submit
-    for the province, and when the latest version pending or approved holds the same figures
-    (`submission_unchanged`)."""
+    Refused until the period has ended (`period_not_ended`), for a province not in force at the
+    period's end (`unit_not_in_force`: a report of before 1/7/2025 is the old provinces'), when the
+    actor may not submit for the province, and when the latest version pending or approved holds the
+    same figures (`submission_unchanged`)."""
     if not allows(actor, Action.CHANGE):
         raise PermissionDenied()
     if not may_submit(actor, unit):
@@ -206,6 +207,23 @@ def submission_submit(
                 "first": format_date(period.end + dt.timedelta(days=1)),
             },
             code="period_not_ended",
+            field="through_month",
+        )
+    if not unit.is_valid_on(period.end):
+        then = AdministrativeUnit.objects.provinces().valid_on(period.end).filter(current_province=unit)
+        raise ValidationFailed(
+            _(
+                "%(province)s was not in force on %(end)s: the report %(period)s is the report of the "
+                "provinces of that time (%(then)s): import their figures from a report file, each under its "
+                "own province."
+            )
+            % {
+                "province": unit.name,
+                "end": format_date(period.end),
+                "period": period.label,
+                "then": ", ".join(p.name for p in then.order_by("name")) or "—",
+            },
+            code="unit_not_in_force",
             field="through_month",
         )
     figures, indicators = province_snapshot(unit, period)

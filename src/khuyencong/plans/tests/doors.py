@@ -33,7 +33,7 @@ _made: dict = {}
 
 def _plan(w, target, state="draft"):
     admin = w.user(Role.SYSTEM_ADMIN)
-    agency = w.agency("ubnd-phan-rang" if target == "own" else "ttkc-01")
+    agency = w.agency("ubnd-phan-rang" if target == "own" else "ttkc-01-cu")  # a 2024 plan: the old Hà Nội
     plan = plan_create(actor=admin, agency=agency, year=2024, source=FundingSource.LOCAL)
     line = plan_line_add(
         actor=admin, plan=plan, activity=Activity.objects.get(code="hoi-thao"), amount=50_000_000

@@ -20,7 +20,7 @@ def test_plan_lifecycle_through_the_api(officer_client, client, world):
         officer_client,
         "plan_create_api",
         [],
-        {"agency_id": world.agency("ttkc-56").pk, "year": 2024, "source": "kcdp"},
+        {"agency_id": world.agency("ttkc-56-cu").pk, "year": 2024, "source": "kcdp"},
     )
     assert created.status_code == 201, created.content
     plan_id = created.json()["id"]
@@ -80,7 +80,7 @@ def test_amounts_must_be_whole_non_negative_dong(officer_client, world, amount):
         officer_client,
         "plan_create_api",
         [],
-        {"agency_id": world.agency("ttkc-56").pk, "year": 2024, "source": "kcdp"},
+        {"agency_id": world.agency("ttkc-56-cu").pk, "year": 2024, "source": "kcdp"},
     )
     response = _post(
         officer_client,
@@ -96,7 +96,7 @@ def test_amounts_must_be_whole_non_negative_dong(officer_client, world, amount):
 
 
 def test_unknown_activity_and_duplicate_plan(officer_client, world):
-    payload = {"agency_id": world.agency("ttkc-56").pk, "year": 2024, "source": "kcdp"}
+    payload = {"agency_id": world.agency("ttkc-56-cu").pk, "year": 2024, "source": "kcdp"}
     plan_id = _post(officer_client, "plan_create_api", [], payload).json()["id"]
     response = _post(officer_client, "plan_line_add_api", [plan_id], {"activity": "khong-co", "amount": 1})
     assert response.json()["code"] == "unknown_activity"

@@ -7,6 +7,7 @@ from khuyencong.catalog.models import Activity, Indicator
 from khuyencong.core.audit import audit_for
 from khuyencong.core.errors import NotInJurisdiction, PermissionDenied, StaleWrite, ValidationFailed
 from khuyencong.plans.choices import FundingSource, PlanStatus
+from khuyencong.plans.forms import LineForm
 from khuyencong.plans.models import Plan, PlanLine
 from khuyencong.plans.selectors import plan_as_of, plans_visible
 from khuyencong.plans.services import (
@@ -50,7 +51,10 @@ def approver(world):
 
 @pytest.fixture
 def draft(world, officer):
-    plan = plan_create(actor=officer, agency=world.agency("ttkc-56"), year=YEAR, source=FundingSource.LOCAL)
+    """A 2024 plan of old Ninh Thuận's centre (today part of Khánh Hòa), one line in a commune of then."""
+    plan = plan_create(
+        actor=officer, agency=world.agency("ttkc-58-cu"), year=YEAR, source=FundingSource.LOCAL
+    )
     plan_line_add(
         actor=officer,
         plan=plan,
@@ -63,7 +67,7 @@ def draft(world, officer):
         plan=plan,
         activity=activity("gian-hang-hoi-cho"),
         amount=300_000_000,
-        unit=world.phan_rang,
+        unit=world.phan_rang_predecessor,
         targets={indicator("gian-hang"): 20, indicator("luot-co-so-hoi-cho"): 12},
     )
     plan.refresh_from_db()
@@ -187,7 +191,7 @@ def test_who_approves(world, officer, approver, draft):
     with pytest.raises(PermissionDenied):
         plan_approve(actor=officer, plan=plan, decision_number="1", decision_date=dt.date(2024, 1, 1))
     national = plan_create(
-        actor=officer, agency=world.agency("sct-56"), year=YEAR, source=FundingSource.NATIONAL
+        actor=officer, agency=world.agency("sct-56-cu"), year=YEAR, source=FundingSource.NATIONAL
     )
     plan_line_add(actor=officer, plan=national, activity=activity("may-moc-thiet-bi"), amount=500_000_000)
     national.refresh_from_db()
@@ -203,7 +207,9 @@ def test_who_approves(world, officer, approver, draft):
 
 
 def test_bad_lines_are_refused_and_nothing_written(world, officer):
-    plan = plan_create(actor=officer, agency=world.agency("ttkc-56"), year=YEAR, source=FundingSource.LOCAL)
+    plan = plan_create(
+        actor=officer, agency=world.agency("ttkc-56-cu"), year=YEAR, source=FundingSource.LOCAL
+    )
     for amount in (-5, 1.5, "100"):
         with pytest.raises(ValidationFailed) as error:
             plan_line_add(actor=officer, plan=plan, activity=activity("hoi-thao"), amount=amount)
@@ -220,15 +226,15 @@ def test_bad_lines_are_refused_and_nothing_written(world, officer):
 
 
 def test_duplicate_plan_and_foreign_agency(world, officer):
-    plan_create(actor=officer, agency=world.agency("ttkc-56"), year=YEAR, source=FundingSource.LOCAL)
+    plan_create(actor=officer, agency=world.agency("ttkc-56-cu"), year=YEAR, source=FundingSource.LOCAL)
     with pytest.raises(DuplicatePlan):
-        plan_create(actor=officer, agency=world.agency("ttkc-56"), year=YEAR, source=FundingSource.LOCAL)
+        plan_create(actor=officer, agency=world.agency("ttkc-56-cu"), year=YEAR, source=FundingSource.LOCAL)
     with pytest.raises(NotInJurisdiction):
-        plan_create(actor=officer, agency=world.agency("ttkc-48"), year=YEAR, source=FundingSource.LOCAL)
+        plan_create(actor=officer, agency=world.agency("ttkc-48-cu"), year=YEAR, source=FundingSource.LOCAL)
     with pytest.raises(PermissionDenied):
         plan_create(
             actor=world.user(Role.AUDITOR),
-            agency=world.agency("ttkc-56"),
+            agency=world.agency("ttkc-56-cu"),
             year=2025,
             source=FundingSource.LOCAL,
         )
@@ -241,7 +247,7 @@ def test_plans_are_scoped(world, officer, draft):
     assert draft not in plans_visible(world.user(Role.COMMUNE_OFFICER))  # a province plan, not the commune's
     ministry = world.user(Role.MINISTRY_OFFICER)
     danang = plan_create(
-        actor=ministry, agency=world.agency("ttkc-48"), year=YEAR, source=FundingSource.LOCAL
+        actor=ministry, agency=world.agency("ttkc-48-cu"), year=YEAR, source=FundingSource.LOCAL
     )
     assert danang not in plans_visible(officer)
 
@@ -285,3 +291,57 @@ def test_a_decision_is_not_dated_before_the_plan_was_sent_nor_in_the_future(worl
         assert plan.status == PlanStatus.SUBMITTED  # nothing written
     approved = plan_approve(actor=approver, plan=plan, decision_number="1/QĐ", decision_date=SENT)
     assert approved.status == PlanStatus.APPROVED
+
+
+# -- the agencies and communes of the plan's time ------------------------------------------------------
+
+
+def test_a_plan_belongs_to_the_agency_of_its_year(world, officer):
+    """Today's centre of Khánh Hòa exists from 1/7/2025: a 2024 plan is the old province's, and the
+    refusal names the agencies of that time (old Khánh Hòa's and old Ninh Thuận's centres)."""
+    with pytest.raises(ValidationFailed) as refused:
+        plan_create(actor=officer, agency=world.agency("ttkc-56"), year=2024, source=FundingSource.LOCAL)
+    assert refused.value.code == "agency_not_in_force"
+    assert refused.value.details["field"] == "agency"
+    message = str(refused.value.message)
+    assert "01/07/2025" in message
+    assert "Trung tâm Khuyến công tỉnh Khánh Hòa (đến 30/06/2025)" in message
+    assert "Trung tâm Khuyến công tỉnh Ninh Thuận (đến 30/06/2025)" in message
+    with pytest.raises(ValidationFailed) as refused:  # and an old agency has no plans after the reform
+        plan_create(actor=officer, agency=world.agency("ttkc-58-cu"), year=2026, source=FundingSource.LOCAL)
+    assert refused.value.code == "agency_not_in_force"
+    assert "Trung tâm Khuyến công tỉnh Khánh Hòa" in str(refused.value.message)
+    assert not Plan.objects.exists()
+    # 2025 straddles the reform: both the old agencies and today's made plans for it
+    for code in ("ttkc-58-cu", "ttkc-56"):
+        plan = plan_create(actor=officer, agency=world.agency(code), year=2025, source=FundingSource.LOCAL)
+        assert plan.unit == world.agency(code).jurisdiction_unit
+
+
+def test_an_old_plans_lines_name_the_communes_of_its_year(world, officer):
+    plan = plan_create(
+        actor=officer, agency=world.agency("ttkc-58-cu"), year=2024, source=FundingSource.LOCAL
+    )
+    old_commune = world.phan_rang_predecessor
+    line = plan_line_add(actor=officer, plan=plan, activity=activity("hoi-thao"), amount=10, unit=old_commune)
+    assert line.unit == old_commune
+    with pytest.raises(ValidationFailed) as refused:  # today's phường Phan Rang did not exist in 2024
+        plan_line_add(
+            actor=officer, plan=plan, activity=activity("hoi-thao"), amount=10, unit=world.phan_rang
+        )
+    assert "did not exist in 2024" in refused.value.details["errors"]["unit"]
+    form = LineForm(plan=plan, user=officer)
+    choices = set(form.fields["unit"].queryset)
+    assert old_commune in choices
+    assert world.phan_rang not in choices
+    # a 2025 plan of the old province is carried into today's communes after 1/7/2025
+    later = plan_create(
+        actor=officer, agency=world.agency("ttkc-58-cu"), year=2025, source=FundingSource.LOCAL
+    )
+    assert (
+        plan_line_add(
+            actor=officer, plan=later, activity=activity("hoi-thao"), amount=10, unit=world.phan_rang
+        ).unit
+        == world.phan_rang
+    )
+    assert world.phan_rang in set(LineForm(plan=later, user=officer).fields["unit"].queryset)

@@ -24,7 +24,7 @@ def _messages(response):
 
 def test_officer_drafts_submits_and_approver_approves_and_revises(officer, client, world):
     response = officer.post(
-        reverse("plans:create"), {"agency": world.agency("ttkc-56").pk, "year": 2024, "source": "kcdp"}
+        reverse("plans:create"), {"agency": world.agency("ttkc-56-cu").pk, "year": 2024, "source": "kcdp"}
     )
     plan = Plan.objects.get()
     assert response["Location"] == reverse("plans:detail", args=[plan.pk])
@@ -88,7 +88,7 @@ def test_officer_drafts_submits_and_approver_approves_and_revises(officer, clien
 
 def test_officer_cannot_approve(officer, world):
     officer.post(
-        reverse("plans:create"), {"agency": world.agency("ttkc-56").pk, "year": 2024, "source": "kcdp"}
+        reverse("plans:create"), {"agency": world.agency("ttkc-56-cu").pk, "year": 2024, "source": "kcdp"}
     )
     plan = Plan.objects.get()
     page = officer.get(reverse("plans:detail", args=[plan.pk])).content.decode()
@@ -103,7 +103,7 @@ def test_officer_cannot_approve(officer, world):
 
 
 def test_duplicate_plan_shows_on_the_form(officer, world):
-    data = {"agency": world.agency("ttkc-56").pk, "year": 2024, "source": "kcdp"}
+    data = {"agency": world.agency("ttkc-56-cu").pk, "year": 2024, "source": "kcdp"}
     officer.post(reverse("plans:create"), data)
     response = officer.post(reverse("plans:create"), data)
     assert response.status_code == 400
@@ -113,7 +113,7 @@ def test_duplicate_plan_shows_on_the_form(officer, world):
 
 def test_list_filters_and_totals(officer, world):
     officer.post(
-        reverse("plans:create"), {"agency": world.agency("ttkc-56").pk, "year": 2024, "source": "kcdp"}
+        reverse("plans:create"), {"agency": world.agency("ttkc-56-cu").pk, "year": 2024, "source": "kcdp"}
     )
     plan = Plan.objects.get()
     officer.post(

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from khuyencong.accounts.choices import AgencyKind, JurisdictionKind, Role
+from khuyencong.accounts.choices import Role
 from khuyencong.accounts.models import Agency
 from khuyencong.catalog.models import Activity
 from khuyencong.core.errors import ValidationFailed
@@ -174,15 +174,11 @@ def disbursed_project(world, line: PlanLine, location, support: int, advance_on:
 
 @pytest.fixture
 def ninh_thuan_centre(world):
-    """The Khuyến công centre of legacy Ninh Thuận (until 30/6/2025)."""
-    return Agency.objects.create(
-        code="ttkc-58-cu",
-        name="Trung tâm Khuyến công Ninh Thuận",
-        kind=AgencyKind.PROVINCE_CENTRE,
-        jurisdiction_kind=JurisdictionKind.UNIT,
-        jurisdiction_unit=world.ninh_thuan,
-        valid_to=dt.date(2025, 6, 30),
-    )
+    """The Khuyến công centre of legacy Ninh Thuận (until 30/6/2025), from the reference data."""
+    centre = Agency.objects.get(code="ttkc-58-cu")
+    assert centre.valid_to == dt.date(2025, 6, 30)
+    assert centre.successor == world.agency("ttkc-56")
+    return centre
 
 
 @pytest.fixture
@@ -250,8 +246,8 @@ def test_submitted_figures_exist_only_for_cumulative_periods(projects):
 @pytest.fixture
 def dong_nai_figures(world):
     """The Đồng Nai 2021–2023 review's totals (planned 23.308.200.000 đ, disbursed 13.216.387.314 đ), laid
-    out as Khánh Hòa's plans and projects of 2021, 2022 and 2023."""
-    centre = world.agency("ttkc-56")
+    out as the plans and projects of 2021, 2022 and 2023 of Ninh Thuận (today part of Khánh Hòa)."""
+    centre = world.agency("ttkc-58-cu")
     for year, plan, support in (
         (2021, 7_000_000_000, 4_000_000_000),
         (2022, 8_000_000_000, 4_500_000_000),
