@@ -37,8 +37,9 @@ def carried_area_q(unit: AdministrativeUnit, prefix: str = "") -> Q:
     the province that carries its work since the 2025 reform — a 2025 plan of the old province is
     carried out in today's communes after 1 July."""
     q = containment_q(unit, prefix)
-    if not unit.is_current and unit.current_province_id is not None:
-        q |= containment_q(unit.current_province, prefix) & Q(**{f"{prefix}valid_to__isnull": True})
+    carrier = unit.current_province
+    if not unit.is_current and carrier is not None:
+        q |= containment_q(carrier, prefix) & Q(**{f"{prefix}valid_to__isnull": True})
     return q
 
 

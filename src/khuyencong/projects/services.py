@@ -334,15 +334,11 @@ def _clean(actor: Any, line: PlanLine, data: dict[str, Any]) -> dict[str, Any]:
 def _carrier(agency: Agency, start: Any) -> Agency:
     """The agency that manages a project starting on `start`: the plan's, or, once that agency ceased
     to exist (an old province's centre after 30/06/2025), its successor."""
-    seen = 0
-    while (
-        isinstance(start, dt.date)
-        and agency.valid_to is not None
-        and start > agency.valid_to
-        and agency.successor_id is not None
-        and seen < 5
-    ):
-        agency, seen = agency.successor, seen + 1
+    for _step in range(5):  # a chain of successors, bounded
+        successor = agency.successor
+        if not (isinstance(start, dt.date) and agency.valid_to and start > agency.valid_to and successor):
+            break
+        agency = successor
     return agency
 
 

@@ -1,5 +1,7 @@
 import datetime as dt
 
+from django.utils import translation
+
 from khuyencong.accounts.choices import AgencyKind
 from khuyencong.accounts.models import Agency
 from khuyencong.accounts.services import agencies_load
@@ -34,3 +36,37 @@ def test_agencies_load_is_idempotent_and_keeps_edited_names(world):
     assert Agency.objects.count() == count
     agency.refresh_from_db()
     assert agency.name == "Trung tâm Khuyến công và Tư vấn phát triển công nghiệp Khánh Hòa"
+
+
+@translation.override("vi")
+def test_the_old_provinces_agencies_end_with_the_reform_and_name_their_successors(world):
+    old_provinces = AdministrativeUnit.objects.legacy().provinces()
+    assert old_provinces.count() == 5  # the test world: 56, 58 → Khánh Hòa; 48, 49 → Đà Nẵng; 01 → Hà Nội
+    for province in old_provinces:
+        department = Agency.objects.get(code=f"sct-{province.code}-cu")
+        centre = Agency.objects.get(code=f"ttkc-{province.code}-cu")
+        assert department.jurisdiction_unit == centre.jurisdiction_unit == province
+        assert centre.parent == department
+        assert department.valid_to == centre.valid_to == dt.date(2025, 6, 30)
+        assert department.successor == Agency.objects.get(code=f"sct-{province.current_province.code}")
+        assert centre.successor == Agency.objects.get(code=f"ttkc-{province.current_province.code}")
+        assert not department.in_force_during(2026)
+        assert department.in_force_during(2025)
+        assert department.names.get().valid_to == dt.date(2025, 6, 30)
+    ninh_thuan = Agency.objects.get(code="ttkc-58-cu")
+    assert str(ninh_thuan) == "Trung tâm Khuyến công tỉnh Ninh Thuận (đến 30/06/2025)"
+    assert set(Agency.objects.get(code="ttkc-56").predecessors.values_list("code", flat=True)) == {
+        "ttkc-56-cu",
+        "ttkc-58-cu",
+    }
+    today = Agency.objects.get(code="ttkc-56")
+    assert str(today) == today.name
+    assert today.in_force_during(2025)
+    assert not today.in_force_during(2024)
+
+
+def test_agencies_load_links_successors_it_finds_missing(world):
+    Agency.objects.filter(code="sct-58-cu").update(successor=None)
+    report = agencies_load()
+    assert report.updated["agencies"] == 1
+    assert Agency.objects.get(code="sct-58-cu").successor.code == "sct-56"

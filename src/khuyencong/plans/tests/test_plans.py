@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from khuyencong.accounts.choices import Role
 from khuyencong.catalog.models import Activity, Indicator
@@ -296,6 +297,7 @@ def test_a_decision_is_not_dated_before_the_plan_was_sent_nor_in_the_future(worl
 # -- the agencies and communes of the plan's time ------------------------------------------------------
 
 
+@translation.override("vi")
 def test_a_plan_belongs_to_the_agency_of_its_year(world, officer):
     """Today's centre of Khánh Hòa exists from 1/7/2025: a 2024 plan is the old province's, and the
     refusal names the agencies of that time (old Khánh Hòa's and old Ninh Thuận's centres)."""
@@ -318,6 +320,7 @@ def test_a_plan_belongs_to_the_agency_of_its_year(world, officer):
         assert plan.unit == world.agency(code).jurisdiction_unit
 
 
+@translation.override("vi")
 def test_an_old_plans_lines_name_the_communes_of_its_year(world, officer):
     plan = plan_create(
         actor=officer, agency=world.agency("ttkc-58-cu"), year=2024, source=FundingSource.LOCAL
@@ -329,7 +332,7 @@ def test_an_old_plans_lines_name_the_communes_of_its_year(world, officer):
         plan_line_add(
             actor=officer, plan=plan, activity=activity("hoi-thao"), amount=10, unit=world.phan_rang
         )
-    assert "did not exist in 2024" in refused.value.details["errors"]["unit"]
+    assert "không tồn tại trong năm 2024" in refused.value.details["errors"]["unit"]
     form = LineForm(plan=plan, user=officer)
     choices = set(form.fields["unit"].queryset)
     assert old_commune in choices
