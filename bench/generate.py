@@ -36,8 +36,7 @@ from decimal import ROUND_FLOOR, Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from khuyencong.accounts.choices import AgencyKind, JurisdictionKind
-from khuyencong.accounts.models import Agency, AgencyName, User
+from khuyencong.accounts.models import Agency, User
 from khuyencong.catalog.models import Activity, Programme
 from khuyencong.catalog.selectors import activities_of, programme_for
 from khuyencong.establishments.choices import LegalForm
@@ -55,7 +54,6 @@ from khuyencong.projects.models import Deliverable, Project
 
 BATCH = 5_000
 MILLION = 1_000_000
-LEGACY_END = REFORM_DATE - dt.timedelta(days=1)
 ACTOR = "bench"
 S = ProjectState
 # activity code → typical support of one project, in million đồng
@@ -136,27 +134,6 @@ def _actor() -> User:
     return user
 
 
-def _legacy_agency(province: AdministrativeUnit, kind: str, parent: Agency | None) -> Agency:
-    """The pre-reform province's own department or centre (the reference data has only today's)."""
-    department = kind == AgencyKind.PROVINCE_DEPARTMENT
-    name = f"{'Sở Công Thương' if department else 'Trung tâm Khuyến công'} {province.name}"
-    agency, created = Agency.objects.get_or_create(
-        code=f"{'sct' if department else 'ttkc'}-{province.code}-truoc-2025",
-        defaults={
-            "name": name,
-            "kind": kind,
-            "jurisdiction_kind": JurisdictionKind.UNIT,
-            "jurisdiction_unit": province,
-            "parent": parent,
-            "valid_from": province.valid_from,
-            "valid_to": LEGACY_END,
-        },
-    )
-    if created:
-        AgencyName.objects.create(agency=agency, name=name, valid_to=LEGACY_END)
-    return agency
-
-
 ESTABLISHMENTS_PER_PROVINCE = 6
 
 
@@ -166,12 +143,9 @@ def _places(legacy: bool, rng: random.Random, stats: Stats) -> list[Place]:
     provinces = provinces.legacy() if legacy else provinces.current()
     places = []
     for province in provinces.order_by("code"):
-        if legacy:
-            sct = _legacy_agency(province, AgencyKind.PROVINCE_DEPARTMENT, None)
-            ttkc = _legacy_agency(province, AgencyKind.PROVINCE_CENTRE, sct)
-        else:
-            sct = Agency.objects.get(code=f"sct-{province.code}")
-            ttkc = Agency.objects.get(code=f"ttkc-{province.code}")
+        suffix = "-cu" if legacy else ""  # the reference agencies of the province's time
+        sct = Agency.objects.get(code=f"sct-{province.code}{suffix}")
+        ttkc = Agency.objects.get(code=f"ttkc-{province.code}{suffix}")
         communes = list(
             AdministrativeUnit.objects.filter(level="commune", province=province).order_by("code")
         )

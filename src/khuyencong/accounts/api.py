@@ -1,7 +1,9 @@
 import datetime as dt
 
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
+
+from khuyencong.core.validity import valid_on_q
 
 from .jurisdiction import get_in_scope, scope_of
 from .models import Agency, User
@@ -26,6 +28,11 @@ class AgencyOut(Schema):
     jurisdiction_unit_id: int | None
     jurisdiction_region: str | None
     parent_id: int | None
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    successor_id: int | None = Field(
+        None, description="The agency that carries this one's work after `valid_to` (pre-2025 provinces)."
+    )
     names: list[AgencyNameOut]
 
     @staticmethod
@@ -41,10 +48,14 @@ class AgencyOut(Schema):
     "/agencies", response=list[AgencyOut], summary="Agencies in your jurisdiction and those above you"
 )
 @paginate(LimitOffsetPagination)
-def agency_list(request, kind: str | None = None, q: str | None = None):
+def agency_list(request, kind: str | None = None, q: str | None = None, on: dt.date | None = None):
+    """`on`: only the agencies in force on that day (today's 34 provinces' from 01/07/2025, the 63
+    former provinces' until 30/06/2025)."""
     qs = agencies_visible(request.user)
     if kind:
         qs = qs.filter(kind=kind)
+    if on:
+        qs = qs.filter(valid_on_q(on))
     if q:
         qs = qs.filter(name__icontains=q)
     return qs.order_by("kind", "code")

@@ -256,11 +256,19 @@ def _require_in_force(agency: Agency, year: int) -> None:
         )
         if a.in_force_during(year)
     ]
-    message = _("%(agency)s did not exist in %(year)s (in force %(from)s–%(to)s).") % {
+    if agency.valid_from and agency.valid_to:
+        span = _("in force from %(from)s to %(to)s") % {
+            "from": format_date(agency.valid_from),
+            "to": format_date(agency.valid_to),
+        }
+    elif agency.valid_from:
+        span = _("in force from %(from)s") % {"from": format_date(agency.valid_from)}
+    else:
+        span = _("in force until %(to)s") % {"to": format_date(agency.valid_to)}
+    message = _("%(agency)s did not exist in %(year)s (%(span)s).") % {
         "agency": agency.name,
         "year": year,
-        "from": format_date(agency.valid_from) if agency.valid_from else "…",
-        "to": format_date(agency.valid_to) if agency.valid_to else "…",
+        "span": span,
     }
     if then:
         message += " " + _("A plan of %(year)s belongs to the agency of that time: %(agencies)s.") % {

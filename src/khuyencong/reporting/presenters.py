@@ -12,6 +12,7 @@ from khuyencong.core.errors import DomainError
 from khuyencong.core.formatting import format_date, format_vnd
 
 from .choices import SOURCE_OF
+from .exports.text import unit_rows as export_unit_rows
 from .live import parse_scope
 from .metrics import pct
 from .params import ReportParams
@@ -94,24 +95,12 @@ def group_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def unit_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
-    rows: dict[Any, dict[str, Any]] = {}
-    for column in ("plan", "executed"):
-        for item in report[column]["by_unit"]:
-            row = rows.setdefault(
-                item["code"],
-                {
-                    "code": item["code"],
-                    "name": item["name"] or _("Unknown unit"),
-                    "plan": 0,
-                    "executed": 0,
-                    "ledger": ledger_query(report, province=item["id"]) if item.get("id") else None,
-                },
-            )
-            row[column] += item["amount"]
-    out = sorted(rows.values(), key=lambda r: (r["code"] is None, r["code"] or ""))
-    for row in out:
-        row["rate"] = pct(row["executed"], row["plan"])
-    return out
+    """The exports' rows by unit (one per unit, a legacy province with the day it ended), each with
+    the link to the ledger entries behind its executed amount."""
+    return [
+        {**row, "ledger": ledger_query(report, province=row["id"]) if row.get("id") else None}
+        for row in export_unit_rows(report)
+    ]
 
 
 def indicator_rows(report: dict[str, Any]) -> list[dict[str, Any]]:

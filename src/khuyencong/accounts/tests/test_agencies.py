@@ -70,3 +70,23 @@ def test_agencies_load_links_successors_it_finds_missing(world):
     report = agencies_load()
     assert report.updated["agencies"] == 1
     assert Agency.objects.get(code="sct-58-cu").successor.code == "sct-56"
+
+
+def test_the_api_gives_each_agency_its_validity_and_successor(client, world):
+    from django.urls import reverse
+
+    from khuyencong.accounts.choices import Role
+
+    client.force_login(world.user(Role.PROVINCE_OFFICER))
+    url = reverse("api:agency_list") + "?kind=province_centre&limit=100"
+    rows = {a["code"]: a for a in client.get(url).json()["items"]}
+    assert {"ttkc-56", "ttkc-56-cu", "ttkc-58-cu"} <= set(rows)
+    assert rows["ttkc-58-cu"]["valid_to"] == "2025-06-30"
+    assert rows["ttkc-58-cu"]["successor_id"] == rows["ttkc-56"]["id"]
+    assert rows["ttkc-56"]["successor_id"] is None
+    then = {a["code"] for a in client.get(url + "&on=2024-06-01").json()["items"]}
+    now = {a["code"] for a in client.get(url + "&on=2026-06-01").json()["items"]}
+    assert "ttkc-58-cu" in then
+    assert "ttkc-56" not in then
+    assert "ttkc-56" in now
+    assert "ttkc-58-cu" not in now

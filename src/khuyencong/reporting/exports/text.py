@@ -116,7 +116,13 @@ def unit_rows(report: dict) -> list[dict[str, Any]]:
     for side in ("plan", "executed"):
         for entry in report[side].get("by_unit") or []:
             key = (entry.get("code"), entry.get("valid_to"))
-            blank = {"code": entry.get("code"), "name": _unit_name(entry), "plan": 0, "executed": 0}
+            blank = {
+                "id": entry.get("id"),
+                "code": entry.get("code"),
+                "name": _unit_name(entry),
+                "plan": 0,
+                "executed": 0,
+            }
             rows.setdefault(key, blank)[side] += entry["amount"]
     ordered = [rows[key] for key in sorted(rows, key=lambda k: (k[0] is None, k[0] or "", k[1] or "9999"))]
     return [{**row, "rate": pct(row["executed"], row["plan"])} for row in ordered]
