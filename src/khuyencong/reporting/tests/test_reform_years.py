@@ -151,3 +151,24 @@ def test_an_old_province_reports_alone_in_historical_boundaries(reform_world):
     assert report["plan_growth_pct"] is None
     today = _report("unit:58", 2024, "current")  # rolled into today's Khánh Hòa, old Khánh Hòa included
     assert (today["plan"]["total"], today["executed"]["total"]) == (3 * B, 1400 * M)
+
+
+def test_the_page_and_the_files_show_the_old_and_todays_province_apart(reform_world, client):
+    from django.urls import reverse
+
+    from khuyencong.accounts.choices import Role
+    from khuyencong.reporting.presenters import unit_rows
+
+    rows = unit_rows(_report("region:mttn", 2025, "historical"))
+    assert [(r["name"], r["plan"], r["executed"]) for r in rows] == [
+        ("Tỉnh Khánh Hòa (đến 30/06/2025)", 2500 * M, 600 * M),
+        ("Tỉnh Khánh Hòa", 0, 300 * M),
+        ("Tỉnh Ninh Thuận (đến 30/06/2025)", 1100 * M, 0),
+    ]
+    assert all(r["ledger"] for r in rows)  # each executed amount links to its entries
+    client.force_login(reform_world.user(Role.MINISTRY_OFFICER))
+    page = client.get(
+        reverse("reporting:report") + "?scope=region:mttn&year=2025&through_month=12&boundaries=historical"
+    ).content.decode()
+    assert "Tỉnh Khánh Hòa (đến 30/06/2025)" in page
+    assert "Tỉnh Ninh Thuận (đến 30/06/2025)" in page
