@@ -95,7 +95,7 @@ class ProjectForm(KcForm):
         self.fields["implementer_agency"].queryset = agencies_visible(user).order_by("name")
         # today's units first, then those of before the 2025 reform (for the plans of those years)
         self.fields["location"].queryset = restrict(
-            AdministrativeUnit.objects.filter(level__in=["province", "commune"]),
+            AdministrativeUnit.objects.filter(level__in=["province", "commune"]).select_related("province"),
             user,
             Action.CHANGE,
         ).order_by(F("valid_to").desc(nulls_first=True), "level", "name")
@@ -236,7 +236,9 @@ class AdjustmentForm(KcForm):
     def __init__(self, *args, user, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = restrict(
-            AdministrativeUnit.objects.current().filter(level__in=["province", "commune"]),
+            AdministrativeUnit.objects.current()
+            .filter(level__in=["province", "commune"])
+            .select_related("province"),
             user,
             Action.CHANGE,
         ).order_by("level", "name")
