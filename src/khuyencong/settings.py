@@ -111,9 +111,20 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Two users writing at once: each write transaction takes the database's write lock when it
+    # begins (IMMEDIATE), so the second waits for the first to commit (up to `timeout` seconds) and
+    # then reads what the first wrote — the same outcome as PostgreSQL's row locks (a clean 409, not
+    # "database is locked"). WAL lets readers go on meanwhile.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;"}
+        {
+            "init_command": "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
     )
+    # Tests on a file, as in production: an in-memory database shared between threads locks whole
+    # tables ("database table is locked") instead of waiting, which is not what users meet.
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", str(VAR_DIR / "test-khuyencong.sqlite3"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- users and security ---

@@ -138,6 +138,11 @@ class LedgerEntryIn(CorrectionIn):
     reference: str = Field(..., max_length=100, description="the document the money moved on")
     contract: int | None = Field(None, description="contract id; may be left out when there is one")
     note: str = Field("", max_length=500)
+    confirm_duplicate: bool = Field(
+        False,
+        description="record it although an entry of the same kind, amount, value date and reference exists "
+        "(otherwise 409 duplicate_entry)",
+    )
 
 
 @router.post(

@@ -51,6 +51,12 @@ class EntryForm(KcForm):
         ),
     )
 
+    confirm_duplicate = forms.BooleanField(
+        label=_("Record it although it looks like a duplicate"),
+        required=False,
+        help_text=_("Only for a second, separate entry of the same amount, date and document."),
+    )
+
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contract"].queryset = project.contracts.all()

@@ -53,6 +53,48 @@ class LedgerRefused(DomainError):
     default_message = _("The ledger refuses this entry.")
 
 
+def _require_not_duplicate(
+    project: Project, kind: str, amount: int, value_date: dt.date, reference: str
+) -> None:
+    """The same money twice (the same project, kind, amount, value date and document, not reversed) is
+    almost always a double click or a re-sent request: refused unless the user confirms it is another
+    entry. Called with the project locked, so two identical requests at once cannot both pass."""
+    twin = (
+        LedgerEntry.objects.filter(
+            project=project,
+            kind=kind,
+            amount=amount,
+            value_date=value_date,
+            reference__iexact=reference,
+            reverses__isnull=True,
+            reversals__isnull=True,
+        )
+        .select_related("recorded_by")
+        .order_by("pk")
+        .first()
+    )
+    if twin is None:
+        return
+    raise LedgerRefused(
+        _(
+            "This looks like an entry already recorded: %(kind)s of %(amount)s on %(date)s, document "
+            "%(reference)s (recorded %(at)s by %(by)s). If it is a second, separate entry, tick "
+            "“Record it although it looks like a duplicate” and record it again."
+        )
+        % {
+            "kind": EntryKind(kind).label,
+            "amount": format_vnd(amount),
+            "date": format_date(value_date),
+            "reference": twin.reference,
+            "at": format_date(timezone.localtime(twin.recorded_at).date()),
+            "by": twin.recorded_by,
+        },
+        code="duplicate_entry",
+        field="reference",
+        entry=twin.pk,
+    )
+
+
 @transaction.atomic
 def advance_rules_load(*, report: LoadReport | None = None) -> LoadReport:
     report = report or LoadReport()
@@ -311,10 +353,12 @@ def entry_record(
     contract: Contract | None = None,
     note: str = "",
     correction_reason: str = "",
+    confirm_duplicate: bool = False,
 ) -> LedgerEntry:
     """Record an advance, a payment or a recovery (commitments are written with the contract). Into a
     period whose report is approved only as a post-close correction: `correction_reason` given by
-    the ministry or the province's approver (`core.closing`)."""
+    the ministry or the province's approver (`core.closing`). The same entry twice is refused
+    (`duplicate_entry`) unless `confirm_duplicate`."""
     project = project_for_change(actor, project)
     if kind not in ENTRY_KINDS:
         raise ValidationFailed(
@@ -347,6 +391,8 @@ def entry_record(
         )
     if contract is None or contract.project_id != project.pk:
         raise ValidationFailed(_("Choose the project's contract."), code="invalid_contract", field="contract")
+    if not confirm_duplicate:
+        _require_not_duplicate(project, kind, amount, value_date, reference.strip())
     _require_in_window(project, value_date, kind=kind)
     if value_date < contract.signed_on:
         raise LedgerRefused(

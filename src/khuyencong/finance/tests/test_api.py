@@ -250,3 +250,35 @@ def test_outstanding_advances(client, world):
     body = client.get(url("finance_outstanding_advances")).json()
     assert [(o["project"]["id"], o["amount"]) for o in body] == [(under_way.pk, ADVANCE)]
     assert client.get(url("finance_outstanding_advances") + f"?on={YEAR}-03-01").json() == []
+
+
+def test_the_same_payment_twice_is_a_duplicate_unless_confirmed(officer, world):
+    """A double click or a re-sent request: the second identical entry is 409 duplicate_entry and
+    writes nothing; a different reference, or an explicit confirmation, records it."""
+    project = make_project(world, state=S.IN_PROGRESS)
+    body = entry(amount=9_062_500, reference="DUP-REF")
+    first = post(officer, "finance_entry_record", [project.pk], body)
+    assert first.status_code == 201
+    count = LedgerEntry.objects.filter(project=project).count()
+    again = refused(post(officer, "finance_entry_record", [project.pk], body), 409, "duplicate_entry")
+    assert again["details"]["field"] == "reference"
+    assert "DUP-REF" in again["message"]
+    assert LedgerEntry.objects.filter(project=project).count() == count
+    # the reference is compared without case or surrounding spaces
+    refused(
+        post(officer, "finance_entry_record", [project.pk], {**body, "reference": " dup-ref "}),
+        409,
+        "duplicate_entry",
+    )
+    assert (
+        post(officer, "finance_entry_record", [project.pk], {**body, "reference": "DUP-REF-2"}).status_code
+        == 201
+    )
+    confirmed = post(officer, "finance_entry_record", [project.pk], {**body, "confirm_duplicate": True})
+    assert confirmed.status_code == 201
+    assert LedgerEntry.objects.filter(project=project, reference="DUP-REF").count() == 2
+    # once the first is reversed, the same entry may be recorded again
+    original = LedgerEntry.objects.filter(project=project, reference="DUP-REF").order_by("pk")
+    for row in original:
+        assert post(officer, "finance_entry_reverse", [row.pk], {"reason": "ghi trùng"}).status_code == 201
+    assert post(officer, "finance_entry_record", [project.pk], body).status_code == 201

@@ -1,5 +1,6 @@
-"""PostgreSQL only: the trigger that keeps the ledger append-only whatever the client, and races between
-two users acting at the same moment, each on its own database connection.
+"""The trigger that keeps the ledger append-only whatever the client (PostgreSQL only), and races between
+two users acting at the same moment, each on its own database connection (both databases: PostgreSQL
+locks the rows, SQLite's write transactions begin IMMEDIATE and wait for each other).
 
 The race tests are transactional (they commit, so two connections see each other's work); the
 database is flushed after each, so each starts by building the test world again (the `world` fixture).
@@ -26,16 +27,16 @@ from khuyencong.projects.models import Project
 from khuyencong.projects.services import line_room, project_transition
 from khuyencong.testing.projects import LINE_AMOUNT, YEAR, D, make_project
 
-pytestmark = pytest.mark.skipif(
+postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
-    reason="needs PostgreSQL: the append-only trigger and row locks (SELECT … FOR UPDATE) exist only there; "
-    "run with DATABASE_URL=postgres://…",
+    reason="needs PostgreSQL: the append-only trigger exists only there; run with DATABASE_URL=postgres://…",
 )
 
 
 # --- the trigger --------------------------------------------------------------------------------------
 
 
+@postgresql_only
 @pytest.mark.django_db
 def test_the_database_refuses_to_change_or_delete_a_ledger_row(world):
     project = make_project(world, state=ProjectState.IN_PROGRESS)
@@ -209,3 +210,31 @@ def test_money_at_the_same_moment(world):
     month = DisbursedMonth.objects.get(plan_line=a.plan_line, month=dt.date(YEAR, 4, 1))
     assert month.amount == 100_000_000 + 60_000_000 + 10_000_000 + 20_000_000
     assert rollup_check() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_requests_at_the_same_moment_get_201_and_409_never_500(world):
+    """Through the API, each request on its own connection: two identical payments → one 201, one 409
+    duplicate_entry; four payments that each fit the contract alone, not together → 201 and 409s."""
+    from django.test import Client
+    from django.urls import reverse
+
+    project = make_project(world, state=ProjectState.CONTRACTED)
+    url = reverse("api:finance_entry_record", args=[project.pk])
+
+    def post(body: dict) -> int:
+        client = Client()
+        client.force_login(_user(Role.PROVINCE_OFFICER))
+        return client.post(url, body, content_type="application/json").status_code
+
+    same = {"kind": "payment", "amount": 9_062_500, "value_date": f"{YEAR}-04-01", "reference": "DUP-REF"}
+    assert sorted(race(lambda: post(same), lambda: post(same))) == [201, 409]
+    assert project.ledger_entries.filter(reference="DUP-REF").count() == 1
+
+    left = project_balance(project).undisbursed  # each of the four fits alone, no two together
+    amount = left // 2 + 1
+    statuses = race(
+        *(lambda i=i: post({**same, "amount": amount, "reference": f"UNC-{i}"}) for i in range(4))
+    )
+    assert sorted(statuses) == [201, 409, 409, 409], statuses
+    assert project_balance(project).undisbursed == left - amount
