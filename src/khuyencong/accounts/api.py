@@ -1,8 +1,9 @@
 import datetime as dt
 
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from khuyencong.core.pagination import Paginated
 from khuyencong.core.validity import valid_on_q
 
 from .jurisdiction import get_in_scope, scope_of
@@ -47,7 +48,7 @@ class AgencyOut(Schema):
 @router.get(
     "/agencies", response=list[AgencyOut], summary="Agencies in your jurisdiction and those above you"
 )
-@paginate(LimitOffsetPagination)
+@paginate(Paginated)
 def agency_list(request, kind: str | None = None, q: str | None = None, on: dt.date | None = None):
     """`on`: only the agencies in force on that day (today's 34 provinces' from 01/07/2025, the 63
     former provinces' until 30/06/2025)."""

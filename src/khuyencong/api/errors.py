@@ -3,6 +3,7 @@ language, "messages": {"vi": …, "en": …}, "details": …}."""
 
 from typing import Any
 
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +38,14 @@ def install(api: NinjaAPI) -> None:
             # An error about one field is also listed the way field errors always are: field → message.
             details["errors"] = {details["field"]: str(exc.message)}
         return error_response(api, request, exc.status, exc.code, exc.message, details or None)
+
+    @api.exception_handler(DataError)
+    @api.exception_handler(OverflowError)
+    def overflow(request, exc):
+        # a value past what the database stores (an id or filter beyond 64 bits) that no schema caught
+        return error_response(
+            api, request, 422, "invalid_input", _("A number or value in the request is out of range."), None
+        )
 
     @api.exception_handler(Http404)
     def not_found(request, exc):

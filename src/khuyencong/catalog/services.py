@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.errors import ValidationFailed
+from khuyencong.core.errors import InvalidInput, ValidationFailed
 from khuyencong.core.formatting import format_percent, format_vnd, ratio
 from khuyencong.core.money import whole_dong
 from khuyencong.core.reference import LoadReport
@@ -347,6 +347,13 @@ def reference_item_save(
         raise DomainError(_("This code is already used."), code="duplicate_code", field="code")
     if not create and existing is None:
         raise NotInJurisdiction()
+    nulls = {
+        name: str(_("This field cannot be empty (null)."))
+        for name, value in values.items()
+        if value is None and not model._meta.get_field(name).null
+    }
+    if nulls:
+        raise InvalidInput(errors=nulls, field=next(iter(nulls)))
     obj = existing or model(code=code)
     before = None if create else _reference_snapshot(obj, fields)
     for name, value in values.items():

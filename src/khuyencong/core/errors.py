@@ -27,6 +27,15 @@ class ValidationFailed(DomainError):
     default_message = _("The data is not valid.")
 
 
+class InvalidInput(ValidationFailed):
+    """What the request sends cannot be a value of the field at all (null for a required field, a
+    number beyond 64 bits): 422, as when the API's schema refuses it."""
+
+    code = "invalid_input"
+    status = 422
+    default_message = _("Some values are missing or not valid.")
+
+
 class PermissionDenied(DomainError):
     code = "permission_denied"
     status = 403

@@ -13,10 +13,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from khuyencong.accounts.jurisdiction import Action, allows, get_in_scope
 from khuyencong.core import errors
+from khuyencong.core.api_types import Year
+from khuyencong.core.pagination import Paginated
 from khuyencong.geo.models import AdministrativeUnit
 
 from . import services
@@ -100,7 +102,7 @@ class _Fields(Schema):
     main_products: str = Field("", max_length=500)
     industry: str | None = Field(None, max_length=6, description="VSIC 2018 code, e.g. 10 or C")
     workers: int | None = None
-    founded_year: int | None = None
+    founded_year: Year | None = None
     representative: str = Field("", max_length=150)
     phone: str = Field("", max_length=30)
     email: str = Field("", max_length=254)
@@ -130,7 +132,7 @@ class EstablishmentPatch(Schema):
     main_products: str | None = Field(None, max_length=500)
     industry: str | None = Field(None, max_length=6)
     workers: int | None = None
-    founded_year: int | None = None
+    founded_year: Year | None = None
     representative: str | None = Field(None, max_length=150)
     phone: str | None = Field(None, max_length=30)
     email: str | None = Field(None, max_length=254)
@@ -208,7 +210,7 @@ def _one(request: Any, establishment_id: int, action: Action = Action.VIEW) -> E
 
 
 @router.get("/establishments", response=list[EstablishmentOut], summary="Establishments in your jurisdiction")
-@paginate(LimitOffsetPagination)
+@paginate(Paginated)
 def establishment_list(request, filters: Query[EstablishmentFilter]):
     qs = establishments_visible(request.user).select_related("commune__province")
     qs = establishment_search(filters.filter(qs), filters.q or "")

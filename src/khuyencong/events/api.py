@@ -8,12 +8,14 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import StrictBool, StrictInt
 
 from khuyencong.accounts.jurisdiction import Action, get_in_scope
 from khuyencong.accounts.models import Agency
+from khuyencong.core.api_types import Year
 from khuyencong.core.errors import ValidationFailed
+from khuyencong.core.pagination import Paginated
 from khuyencong.establishments.models import Establishment
 from khuyencong.geo.models import AdministrativeUnit, Region
 from khuyencong.projects.models import Project
@@ -53,7 +55,7 @@ class CountsOut(Schema):
 
 
 @router.get("/events/counts", response=CountsOut, summary="Event outputs of a year by indicator code")
-def event_counts_api(request, year: int | None = None):
+def event_counts_api(request, year: Year | None = None):
     year = year or timezone.localdate().year
     return CountsOut(year=year, counts=event_counts(request.user, year))
 
@@ -105,8 +107,8 @@ def _fair(request, fair_id: int) -> Fair:
 
 
 @router.get("/fairs", response=list[FairOut], summary="Fairs you may see")
-@paginate(LimitOffsetPagination)
-def event_fair_list(request, year: int | None = None, level: str | None = None):
+@paginate(Paginated)
+def event_fair_list(request, year: Year | None = None, level: str | None = None):
     qs = fairs_visible(request.user)
     if year:
         qs = qs.filter(start_date__year=year)
@@ -261,8 +263,8 @@ def _entry(request, selection_id: int, entry_id: int) -> SelectionEntry:
 
 
 @router.get("/selections", response=list[SelectionOut], summary="Typical-product selections you may see")
-@paginate(LimitOffsetPagination)
-def event_selection_list(request, year: int | None = None, level: str | None = None):
+@paginate(Paginated)
+def event_selection_list(request, year: Year | None = None, level: str | None = None):
     qs = selections_visible(request.user)
     if year:
         qs = qs.filter(year=year)
@@ -403,8 +405,8 @@ class TitleOut(Schema):
 
 
 @router.get("/titles", response=list[TitleOut], summary="Artisan titles you may see")
-@paginate(LimitOffsetPagination)
-def event_title_list(request, year: int | None = None, kind: str | None = None):
+@paginate(Paginated)
+def event_title_list(request, year: Year | None = None, kind: str | None = None):
     qs = titles_visible(request.user)
     if year:
         qs = qs.filter(year=year)
@@ -481,8 +483,8 @@ def _training(request, training_id: int) -> Training:
 
 
 @router.get("/trainings", response=list[TrainingOut], summary="Trainings and workshops you may see")
-@paginate(LimitOffsetPagination)
-def event_training_list(request, year: int | None = None, kind: str | None = None):
+@paginate(Paginated)
+def event_training_list(request, year: Year | None = None, kind: str | None = None):
     qs = trainings_visible(request.user)
     if year:
         qs = qs.filter(start_date__year=year)

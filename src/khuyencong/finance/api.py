@@ -13,11 +13,13 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import StrictInt
 
 from khuyencong.accounts.jurisdiction import Action, get_in_scope
+from khuyencong.core.api_types import Year
 from khuyencong.core.errors import ValidationFailed
+from khuyencong.core.pagination import Paginated
 from khuyencong.geo.models import AdministrativeUnit, Region
 from khuyencong.projects.api.lookups import project_in_scope
 from khuyencong.projects.api.schemas import BalanceOut, balance_out
@@ -213,7 +215,7 @@ class LedgerFilter(Schema):
 
 
 @router.get("/ledger", response=list[LedgerEntryOut], summary="Ledger entries in your jurisdiction")
-@paginate(LimitOffsetPagination)
+@paginate(Paginated)
 def finance_ledger(request, filters: Query[LedgerFilter]):
     return filters.filter(ledger_visible(request.user)).order_by("value_date", "pk")
 
@@ -225,7 +227,7 @@ class ExecutedOut(Schema):
         "disbursed: money disbursed between the dates whatever the projects' year "
         "(docs/report-schema.md)",
     )
-    year: int | None = Field(None, description="the plan year (measure plan_year)")
+    year: int | None = Field(None, ge=1990, le=2100, description="the plan year (measure plan_year)")
     start: dt.date
     end: dt.date | None = Field(..., description="last value date counted; null: no end")
     source: str | None
@@ -249,7 +251,7 @@ def finance_executed(
     start: dt.date | None = None,
     end: dt.date | None = None,
     source: str | None = None,
-    year: int | None = None,
+    year: Year | None = None,
 ):
     if year is not None and not 1990 <= year <= 2100:
         raise ValidationFailed(_("The year is 1990 to 2100."), code="invalid_year", field="year")

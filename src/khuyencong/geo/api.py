@@ -2,9 +2,11 @@ import datetime as dt
 
 from django.db.models import Q
 from ninja import Field, FilterSchema, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from khuyencong.accounts.jurisdiction import get_in_scope, restrict
+from khuyencong.core.api_types import BIGINT_MAX, Year
+from khuyencong.core.pagination import Paginated
 from khuyencong.core.text import fold
 from khuyencong.core.validity import valid_on_q
 
@@ -33,9 +35,9 @@ class UnitOut(Schema):
 class UnitFilter(FilterSchema):
     level: Level | None = None
     code: str | None = None
-    parent: int | None = Field(None, description="id of the parent unit")
+    parent: int | None = Field(None, ge=1, le=BIGINT_MAX, description="id of the parent unit")
     province: int | None = Field(
-        None, description="id of a current province: its units and the legacy ones in it"
+        None, ge=1, le=BIGINT_MAX, description="id of a current province: its units and the legacy ones in it"
     )
     on: dt.date | None = Field(None, description="only units in force on this date (YYYY-MM-DD)")
     q: str | None = Field(None, description="search in the name")
@@ -60,7 +62,7 @@ class UnitFilter(FilterSchema):
 
 
 @router.get("/units", response=list[UnitOut], summary="Administrative units in your jurisdiction")
-@paginate(LimitOffsetPagination)
+@paginate(Paginated)
 def unit_list(request, filters: Query[UnitFilter]):
     return filters.filter(restrict(AdministrativeUnit.objects.all(), request.user)).order_by(
         "level", "code", "valid_to"
@@ -112,13 +114,13 @@ def _region_out(region: Region, year: int | None) -> RegionOut:
 
 
 @router.get("/regions", response=list[RegionOut], summary="Reporting regions with their provinces")
-def region_list(request, year: int | None = None):
+def region_list(request, year: Year | None = None):
     """Reference data, the same for every user. With `year`, only the provinces members that year."""
     return [_region_out(r, year) for r in Region.objects.all()]
 
 
 @router.get("/regions/{code}", response=RegionOut, summary="One region")
-def region_detail(request, code: str, year: int | None = None):
+def region_detail(request, code: str, year: Year | None = None):
     from django.shortcuts import get_object_or_404
 
     return _region_out(get_object_or_404(Region, code=code), year)

@@ -4,13 +4,15 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import StrictInt
 
 from khuyencong.accounts.jurisdiction import Action, get_in_scope
 from khuyencong.accounts.selectors import agencies_visible
 from khuyencong.catalog.models import Activity, Indicator
+from khuyencong.core.api_types import Year
 from khuyencong.core.errors import NotInJurisdiction, ValidationFailed
+from khuyencong.core.pagination import Paginated
 from khuyencong.geo.models import AdministrativeUnit
 
 from .models import Plan, PlanLine, PlanRevision
@@ -118,8 +120,8 @@ def _plan(request, plan_id: int) -> Plan:
 
 
 @router.get("/plans", response=list[PlanOut], summary="Plans in your jurisdiction")
-@paginate(LimitOffsetPagination)
-def plan_list(request, year: int | None = None, source: str | None = None, status: str | None = None):
+@paginate(Paginated)
+def plan_list(request, year: Year | None = None, source: str | None = None, status: str | None = None):
     qs = plans_visible(request.user)
     if year:
         qs = qs.filter(year=year)
@@ -141,7 +143,7 @@ class TotalsOut(Schema):
 
 
 @router.get("/plans/as-of", response=TotalsOut, summary="Plan totals in force on a date (after revisions)")
-def plans_as_of(request, year: int, on: dt.date | None = None, source: str | None = None):
+def plans_as_of(request, year: Year, on: dt.date | None = None, source: str | None = None):
     on = on or timezone.localdate()
     totals = plan_as_of(request.user, year=year, on=on, source=source)
     return TotalsOut(

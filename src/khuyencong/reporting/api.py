@@ -39,7 +39,7 @@ class ReportQuery(Schema):
     scope: str | None = Field(
         None, description="nation, region:CODE or unit:GSO_CODE; default: your province, region or nation"
     )
-    year: int | None = Field(None, description="default: this year")
+    year: int | None = Field(None, ge=1990, le=2100, description="default: this year")
     through_month: int | None = Field(None, description="cumulative from 1 January through this month (1–12)")
     quarter: int | None = Field(None, description="one quarter (1–4)")
     half: int | None = Field(None, description="one half-year (1–2)")

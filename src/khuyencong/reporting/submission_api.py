@@ -15,9 +15,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, FilterSchema, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from khuyencong.core.api_types import Year
 from khuyencong.core.errors import ValidationFailed
+from khuyencong.core.pagination import Paginated
 
 from .models import Submission
 from .selectors import latest_only, submissions_visible
@@ -137,7 +139,7 @@ class SubmissionDetailOut(SubmissionOut):
 
 
 class SubmissionFilter(FilterSchema):
-    year: int | None = None
+    year: Year | None = None
     through_month: int | None = Field(None, ge=1, le=12)
     status: str | None = Field(None, description="submitted, returned or approved")
     unit: str | None = Field(None, description="GSO code of the province")
@@ -147,7 +149,7 @@ class SubmissionFilter(FilterSchema):
 
 
 @router.get("/submissions", response=list[SubmissionOut], summary="Report submissions you may read")
-@paginate(LimitOffsetPagination)
+@paginate(Paginated)
 def submission_list(request, filters: Query[SubmissionFilter], all_versions: bool = False):
     qs = filters.filter(submissions_visible(request.user))
     if not all_versions:

@@ -195,7 +195,7 @@ def test_random_ledger_operations_keep_the_invariants(world, operations):
                 model.entries.append(Entry(commitment.pk, K.COMMITMENT, c, VALUES[c], SIGNED, False))
             _check(project, contracts, model)
 
-            for op in operations:
+            for number, op in enumerate(operations):
                 count = LedgerEntry.objects.count()
                 date = op[-1] or tomorrow
                 refusal: DomainError | None = None
@@ -209,7 +209,7 @@ def test_random_ledger_operations_keep_the_invariants(world, operations):
                             kind=kind,
                             amount=amount,
                             value_date=date,
-                            reference="UNC",
+                            reference=f"UNC-{number}",  # each its own document (no duplicate_entry)
                             contract=contracts[c],
                         )
                     except DomainError as exc:

@@ -7,13 +7,15 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import StrictInt
 
 from khuyencong.accounts.jurisdiction import Action, get_in_scope
 from khuyencong.accounts.models import Agency
 from khuyencong.catalog.models import Indicator
+from khuyencong.core.api_types import Year
 from khuyencong.core.errors import ValidationFailed
+from khuyencong.core.pagination import Paginated
 from khuyencong.establishments.models import Establishment
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.plans.models import PlanLine
@@ -28,7 +30,7 @@ router = Router(tags=["projects"])
 
 
 class ProjectFilter(FilterSchema):
-    year: int | None = None
+    year: Year | None = None
     state: str | None = None
     source: str | None = Field(None, description="kcqg or kcdp")
     kind: str | None = Field(None, description="point, group or task")
@@ -50,7 +52,7 @@ class ProjectFilter(FilterSchema):
 
 
 @router.get("/projects", response=list[ProjectOut], summary="Projects in your jurisdiction")
-@paginate(LimitOffsetPagination)
+@paginate(Paginated)
 def project_list(request, filters: Query[ProjectFilter]):
     qs = filters.filter(
         projects_visible(request.user).select_related("implementer_agency", "location__province")

@@ -1,0 +1,113 @@
+"""Input no field can hold — years datetime cannot hold, numbers past 64 bits, a page of a million
+rows, null on a required field, a NUL character — is a 4xx with a machine code, never a 500, on
+SQLite and PostgreSQL alike (each case was a server error before)."""
+
+import pytest
+from django.urls import reverse
+
+from khuyencong.accounts.choices import Role
+from khuyencong.catalog.models import Activity, SupportNorm
+from khuyencong.core.pagination import MAX_PAGE
+
+BIG = "9223372036854775808"  # 2^63
+
+
+@pytest.fixture
+def officer(client, world):
+    client.force_login(world.user(Role.PROVINCE_OFFICER))
+    return client
+
+
+@pytest.fixture
+def admin(client, world):
+    client.force_login(world.user(Role.SYSTEM_ADMIN))
+    return client
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/events/counts?year=8496549",
+        "/api/v1/fairs?year=-844351179",
+        "/api/v1/trainings?year=12969",
+        "/api/v1/selections?year=99999",
+        "/api/v1/titles?year=0",
+        "/api/v1/plans?year=99999",
+        "/api/v1/plans/as-of?year=99999",
+        "/api/v1/regions?year=12969",
+        "/api/v1/reports?scope=unit:56&year=9999",
+        "/api/v1/finance/executed?year=99999",
+        f"/api/v1/projects?offset={BIG}",
+        f"/api/v1/ledger?offset={BIG}",
+        f"/api/v1/agencies?offset={BIG}",
+        f"/api/v1/selections?offset={BIG}",
+        f"/api/v1/establishments?offset={BIG}",
+        f"/api/v1/plans?offset={BIG}",
+        f"/api/v1/submissions?offset={BIG}",
+        f"/api/v1/titles?offset={BIG}",
+        "/api/v1/units?province=620207193384227962880",
+        f"/api/v1/units?limit={MAX_PAGE + 1}",
+        "/api/v1/units?limit=1000000",
+    ],
+)
+def test_out_of_range_queries_are_422(officer, path):
+    response = officer.get(path)
+    assert response.status_code == 422, (path, response.content[:300])
+    assert response.json()["code"] == "invalid_input"
+
+
+def test_a_page_may_hold_up_to_the_maximum(officer):
+    body = officer.get(f"/api/v1/units?limit={MAX_PAGE}").json()
+    assert len(body["items"]) == min(MAX_PAGE, body["count"])
+
+
+@pytest.mark.parametrize("path", [f"/api/v1/projects/{BIG}", f"/api/v1/ledger/{BIG}/reversal"])
+def test_ids_past_64_bits_are_refused_not_500(officer, path):
+    response = (
+        officer.get(path)
+        if "reversal" not in path
+        else officer.post(path, {}, content_type="application/json")
+    )
+    assert response.status_code in (404, 405, 422), (path, response.status_code)
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/v1/catalog/activities/ban-tin", "description"),
+        ("/api/v1/catalog/norms/gian-hang-ct-2014", "note"),
+    ],
+)
+def test_null_on_a_required_field_is_422_naming_it(admin, path, field):
+    before = (
+        Activity.objects.get(code="ban-tin").description,
+        SupportNorm.objects.get(code="gian-hang-ct-2014").note,
+    )
+    response = admin.patch(path, {field: None}, content_type="application/json")
+    assert response.status_code == 422, response.content
+    body = response.json()
+    assert body["code"] == "invalid_input"
+    assert field in body["details"]["errors"]
+    after = (
+        Activity.objects.get(code="ban-tin").description,
+        SupportNorm.objects.get(code="gian-hang-ct-2014").note,
+    )
+    assert after == before
+
+
+def test_a_nul_character_is_refused_up_front(officer):
+    api = officer.get("/api/v1/projects?q=a%00b")
+    assert (api.status_code, api.json()["code"]) == (400, "invalid_character")
+    page = officer.get(reverse("ui:unit_list") + "?q=a%00b")
+    assert page.status_code == 400
+    body = officer.post(
+        "/api/v1/establishments", '{"name": "C\\u0000s\\u1edf"}', content_type="application/json"
+    )
+    assert (body.status_code, body.json()["code"]) == (400, "invalid_character")
+    form = officer.post(reverse("plans:create"), {"agency": "1", "year": "2026\x00", "source": "kcdp"})
+    assert form.status_code == 400
+
+
+def test_a_page_filter_past_64_bits_is_400(officer):
+    response = officer.get(reverse("ui:unit_list") + "?province=620207193384227962880")
+    assert response.status_code in (200, 400)  # ignored by the form or refused, never 500
