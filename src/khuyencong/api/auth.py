@@ -24,6 +24,14 @@ class Session(APIKeyCookie):
     def __init__(self) -> None:
         super().__init__(csrf=True)
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # No logged-in session, nothing a forged request could ride on: no CSRF check, so a request
+        # without credentials (or with a bad token) gets 401 "log in", not 403 "CSRF check failed".
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request: HttpRequest, key: str | None):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:

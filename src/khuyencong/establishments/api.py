@@ -101,7 +101,7 @@ class _Fields(Schema):
     commune: int = Field(..., description="id of an administrative unit of level commune")
     main_products: str = Field("", max_length=500)
     industry: str | None = Field(None, max_length=6, description="VSIC 2018 code, e.g. 10 or C")
-    workers: int | None = None
+    workers: int | None = Field(None, ge=0, le=1_000_000, description="number of workers")
     founded_year: Year | None = None
     representative: str = Field("", max_length=150)
     phone: str = Field("", max_length=30)
@@ -131,7 +131,7 @@ class EstablishmentPatch(Schema):
     commune: int | None = None
     main_products: str | None = Field(None, max_length=500)
     industry: str | None = Field(None, max_length=6)
-    workers: int | None = None
+    workers: int | None = Field(None, ge=0, le=1_000_000, description="number of workers")
     founded_year: Year | None = None
     representative: str | None = Field(None, max_length=150)
     phone: str | None = Field(None, max_length=30)

@@ -36,6 +36,7 @@ from khuyencong.projects.services import (
     WrongState,
     project_for_change,
     project_receive,
+    require_transition_permission,
     run_transition,
 )
 
@@ -605,6 +606,7 @@ def project_stop(
     version: int | None = None,
 ) -> Project:
     """Stop a project; what it did not disburse goes back to its plan line or to `target`."""
+    require_transition_permission(actor, project, "stop")
     if destination not in StopDestination.values:
         raise ValidationFailed(
             _("Say where the remaining money goes."), code="invalid_destination", field="destination"

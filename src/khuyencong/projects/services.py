@@ -599,6 +599,18 @@ EFFECTS: dict[str, Callable[[Any, Project, dict[str, Any]], str]] = {
 }
 
 
+def require_transition_permission(actor: Any, project: Project, action: str) -> None:
+    """Jurisdiction and role for `action`, checked before the request's own fields are (a user who may
+    not act learns that, not what is wrong with what they typed)."""
+    transition = BY_ACTION.get(action)
+    if not restrict(Project.objects.filter(pk=project.pk), actor, Action.VIEW).exists():
+        raise NotInJurisdiction()
+    if transition is not None:
+        allowed, why = may(actor, transition.who, project)
+        if not allowed:
+            raise PermissionDenied(why)
+
+
 def run_transition(
     *,
     actor: Any,

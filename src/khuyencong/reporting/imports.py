@@ -8,11 +8,13 @@ indicators: year, through_month, unit_code, indicator_code, planned, achieved
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
+from openpyxl.utils.exceptions import InvalidFileException
 
 from khuyencong.catalog.models import ContentGroup, Indicator
 from khuyencong.core.formatting import MoneyParseError, parse_vnd
@@ -260,11 +262,24 @@ class _Reader:
             self.result.indicators.setdefault(key, []).append({"indicator_code": code, **values})
 
 
+# what opening a file that is neither UTF-8 CSV nor a valid XLSX raises (a corrupt workbook starts with
+# PK and fails inside the zip reader)
+UNREADABLE = (UnicodeDecodeError, ValueError, KeyError, OSError, zipfile.BadZipFile, InvalidFileException)
+
+
 def read_file(name: str, content: bytes) -> ParsedFile:
     reader = _Reader()
     try:
         sheets = _sheets(name, content)
-    except (UnicodeDecodeError, ValueError, KeyError, OSError) as exc:
+    except (
+        UnicodeDecodeError,
+        ValueError,
+        KeyError,
+        OSError,
+        zipfile.BadZipFile,
+        InvalidFileException,
+    ) as exc:
+        # a corrupt workbook (it starts with PK, but is no valid XLSX) is one clear error, not a 500
         reader.error(
             "",
             0,

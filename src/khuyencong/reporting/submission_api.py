@@ -94,7 +94,7 @@ class FigureOut(Schema):
     executed_dong: int
 
 
-class IndicatorOut(Schema):
+class SubmittedIndicatorOut(Schema):
     indicator_code: str
     planned: int | None
     achieved: int | None
@@ -115,7 +115,7 @@ class VersionOut(Schema):
 
 class SubmissionDetailOut(SubmissionOut):
     figures: list[FigureOut]
-    indicators: list[IndicatorOut]
+    indicators: list[SubmittedIndicatorOut]
     checks: list[CheckOut]
     versions: list[VersionOut] = Field(
         ..., description="every version of the province's report for the period"

@@ -139,3 +139,30 @@ def test_session_writes_need_the_csrf_token(world):
         reverse("api:token_create"), {"name": "x"}, content_type="application/json", HTTP_X_CSRFTOKEN=token
     )
     assert accepted.status_code == 201
+
+
+def test_every_schema_has_its_own_name(client, world):
+    """Two classes of one name (catalog's and the submissions' IndicatorOut) made the document describe
+    one operation with the other's schema."""
+    from khuyencong.api.api import api
+
+    schemas = api.get_openapi_schema()["components"]["schemas"]
+    assert "SubmittedIndicatorOut" in schemas
+    catalog = schemas["IndicatorOut"]["properties"]
+    assert "code" in catalog
+    assert "planned" not in catalog
+
+
+def test_writes_without_credentials_are_401_and_forged_session_writes_403(world):
+    from django.test import Client
+
+    body = {"kind": "payment", "amount": 1, "value_date": "2026-01-01", "reference": "X"}
+    path = reverse("api:finance_entry_record", args=[1])
+    anonymous = Client(enforce_csrf_checks=True)
+    for headers in ({}, _bearer("kc_not-a-token")):
+        response = anonymous.post(path, body, content_type="application/json", **headers)
+        assert (response.status_code, response.json()["code"]) == (401, "not_authenticated")
+    session = Client(enforce_csrf_checks=True)
+    session.force_login(world.user(Role.PROVINCE_OFFICER))
+    forged = session.post(path, body, content_type="application/json")  # a session but no CSRF token
+    assert forged.status_code == 403

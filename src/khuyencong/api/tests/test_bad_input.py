@@ -111,3 +111,28 @@ def test_a_nul_character_is_refused_up_front(officer):
 def test_a_page_filter_past_64_bits_is_400(officer):
     response = officer.get(reverse("ui:unit_list") + "?province=620207193384227962880")
     assert response.status_code in (200, 400)  # ignored by the form or refused, never 500
+
+
+def test_implausible_amounts_and_counts_are_refused(officer, world):
+    from khuyencong.finance.models import LedgerEntry
+    from khuyencong.projects.choices import ProjectState
+    from khuyencong.testing.projects import YEAR, make_project
+
+    project = make_project(world, state=ProjectState.IN_PROGRESS)
+    count = LedgerEntry.objects.count()
+    body = {
+        "kind": "payment",
+        "amount": 9_200_000_000_000_000_000,
+        "value_date": f"{YEAR}-05-05",
+        "reference": "X",
+    }
+    response = officer.post(
+        reverse("api:finance_entry_record", args=[project.pk]), body, content_type="application/json"
+    )
+    assert (response.status_code, response.json()["code"]) == (400, "amount_too_large")
+    assert LedgerEntry.objects.count() == count
+    workers = officer.post(
+        "/api/v1/establishments", {"name": "Cơ sở A", "workers": 2**63 - 1}, content_type="application/json"
+    )
+    assert workers.status_code == 422
+    assert any(d["field"] == "workers" for d in workers.json()["details"])

@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import models
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -62,8 +62,12 @@ def project_document_download(request, project_id: int, document_id: int):
     document = project.documents.filter(pk=document_id).first()
     if document is None:
         raise NotInJurisdiction()
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as exc:  # recorded, but the file is gone from the media store: as the page, 404
+        raise Http404 from exc
     return FileResponse(
-        document.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=document.original_name,
         content_type=document.content_type,

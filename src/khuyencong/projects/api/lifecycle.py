@@ -92,6 +92,7 @@ def _action_arguments(request, project: Project, t: Transition, values: dict[str
 def _take_action(request, project_id: int, action: str, payload: Schema) -> Project:
     project = project_in_scope(request, project_id)
     t = BY_ACTION[action]
+    services.require_transition_permission(request.user, project, action)  # role first, then fields
     values = payload.dict()
     version = values.pop("version")
     SERVICES[action](

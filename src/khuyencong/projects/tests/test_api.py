@@ -708,3 +708,28 @@ def test_adjustment_values_by_id_and_iso_date(as_role, world):
     )
     assert "location" in refused(foreign, 400, "invalid_fields")["details"]["errors"]
     assert Adjustment.objects.count() == 2
+
+
+def test_a_document_whose_file_is_gone_is_404_not_500(as_role, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    project = make_project(world, state=S.IN_PROGRESS)
+    officer = as_role(Role.PROVINCE_OFFICER)
+    upload(officer, project, SimpleUploadedFile("du-toan.pdf", PDF, "application/pdf"))
+    document = project.documents.get()
+    assert officer.get(url("project_document_download", project.pk, document.pk)).status_code == 200
+    document.file.storage.delete(document.file.name)
+    refused(officer.get(url("project_document_download", project.pk, document.pk)), 404, "not_found")
+
+
+def test_permission_is_checked_before_the_fields(as_role, world):
+    """The auditor may not stop a project: 403, whatever the body says (was 400 invalid_destination)."""
+    project = make_project(world, state=S.IN_PROGRESS)
+    auditor = as_role(Role.AUDITOR)
+    body = {"version": project.version, "on": "2025-06-01", "reason": "", "destination": "nowhere"}
+    refused(
+        auditor.post(url("project_action_stop", project.pk), body, content_type="application/json"),
+        403,
+        "permission_denied",
+    )
+    project.refresh_from_db()
+    assert project.state == S.IN_PROGRESS

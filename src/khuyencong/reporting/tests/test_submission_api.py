@@ -190,3 +190,13 @@ def test_import_errors_name_sheet_row_and_column(client, world):
     assert not Submission.objects.exists()
     region = _as(client, world, Role.REGION_VIEWER)
     assert _import(region, KHANH_HOA_CSV.encode(), dry_run=True).status_code == 403
+
+
+def test_a_corrupt_workbook_is_one_clear_error_not_a_500(client, world):
+    officer = _as(client, world, Role.PROVINCE_OFFICER)
+    for dry_run in (True, False):
+        response = _import(officer, b"PK\x03\x04" + b"not a zip" * 50, name="so-lieu.xlsx", dry_run=dry_run)
+        assert response.status_code == 400
+        assert response.json()["code"] == "import_invalid"
+        assert [e["code"] for e in response.json()["details"]["errors"]] == ["unreadable_file"]
+    assert not Submission.objects.exists()
