@@ -99,12 +99,6 @@ class Agency(Validity):
             return self.name
         return f"{self.name} ({_('until')} {self.valid_to:%d/%m/%Y})"
 
-    def in_force_during(self, year: int) -> bool:
-        """Whether the agency existed on some day of `year`."""
-        return (self.valid_from is None or self.valid_from.year <= year) and (
-            self.valid_to is None or self.valid_to.year >= year
-        )
-
     @classmethod
     def jurisdiction_q(cls, scope, user) -> Q:
         """Agencies whose unit lies in the scope, plus the user's own agency and those above it."""

@@ -15,6 +15,14 @@ def valid_on_q(on: dt.date, prefix: str = "") -> Q:
     )
 
 
+def in_force_during_q(year: int, prefix: str = "") -> Q:
+    """Rows (at lookup `prefix`) in force on some day of `year`."""
+    p = prefix
+    return (Q(**{f"{p}valid_from__isnull": True}) | Q(**{f"{p}valid_from__year__lte": year})) & (
+        Q(**{f"{p}valid_to__isnull": True}) | Q(**{f"{p}valid_to__year__gte": year})
+    )
+
+
 class ValidityQuerySet[M: models.Model](models.QuerySet[M]):
     def valid_on(self, on: dt.date) -> Self:
         return self.filter(valid_on_q(on))
@@ -38,4 +46,11 @@ class Validity(models.Model):
     def is_valid_on(self, on: dt.date) -> bool:
         return (self.valid_from is None or self.valid_from <= on) and (
             self.valid_to is None or on <= self.valid_to
+        )
+
+    def in_force_during(self, year: int) -> bool:
+        """Whether it was in force on some day of `year` (2025: both the old units and agencies, to
+        30 June, and today's, from 1 July)."""
+        return (self.valid_from is None or self.valid_from.year <= year) and (
+            self.valid_to is None or self.valid_to.year >= year
         )

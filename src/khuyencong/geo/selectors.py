@@ -43,21 +43,6 @@ def carried_area_q(unit: AdministrativeUnit, prefix: str = "") -> Q:
     return q
 
 
-def in_force_during_q(year: int, prefix: str = "") -> Q:
-    """Units (at lookup `prefix`) that existed on some day of `year`."""
-    p = prefix
-    return (Q(**{f"{p}valid_from__isnull": True}) | Q(**{f"{p}valid_from__year__lte": year})) & (
-        Q(**{f"{p}valid_to__isnull": True}) | Q(**{f"{p}valid_to__year__gte": year})
-    )
-
-
-def in_force_during(unit: AdministrativeUnit, year: int) -> bool:
-    """Whether the unit existed on some day of `year`."""
-    return (unit.valid_from is None or unit.valid_from.year <= year) and (
-        unit.valid_to is None or unit.valid_to.year >= year
-    )
-
-
 BOUNDARIES = ("current", "historical")
 
 

@@ -9,8 +9,9 @@ from khuyencong.accounts.selectors import agencies_visible
 from khuyencong.catalog.models import Indicator
 from khuyencong.catalog.selectors import activities_of
 from khuyencong.core.forms import KcForm, MoneyField, VnDateField
+from khuyencong.core.validity import in_force_during_q
 from khuyencong.geo.models import AdministrativeUnit
-from khuyencong.geo.selectors import carried_area_q, in_force_during_q
+from khuyencong.geo.selectors import carried_area_q
 
 from .choices import BudgetLevel, FundingSource
 

@@ -31,7 +31,7 @@ from khuyencong.core.formatting import format_date
 from khuyencong.core.money import whole_dong
 from khuyencong.core.reference import LoadReport
 from khuyencong.geo.models import AdministrativeUnit
-from khuyencong.geo.selectors import carried_area_q, in_force_during
+from khuyencong.geo.selectors import carried_area_q
 
 from .choices import (
     EDITABLE_STATUSES,
@@ -151,7 +151,7 @@ def _clean_line(
             or not restrict(AdministrativeUnit.objects.filter(pk=unit.pk), actor, Action.CHANGE).exists()
         ):
             errors["unit"] = str(_("This commune is outside the plan's area or your jurisdiction."))
-        elif not in_force_during(unit, plan.year):
+        elif not unit.in_force_during(plan.year):
             errors["unit"] = str(
                 _("%(place)s did not exist in %(year)s: a plan's line names a commune of its year.")
                 % {"place": unit.label, "year": plan.year}

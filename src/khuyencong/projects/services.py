@@ -36,7 +36,7 @@ from khuyencong.core.reference import LoadReport
 from khuyencong.establishments.models import Establishment
 from khuyencong.finance.rollup import rollup_relocate
 from khuyencong.geo.models import AdministrativeUnit
-from khuyencong.geo.selectors import carried_area_q, in_force_during
+from khuyencong.geo.selectors import carried_area_q
 from khuyencong.plans.models import PlanLine
 from khuyencong.plans.selectors import lines_in_force_q
 
@@ -298,7 +298,7 @@ def _clean(actor: Any, line: PlanLine, data: dict[str, Any]) -> dict[str, Any]:
         )
         if not inside or not _in_scope(actor, AdministrativeUnit.objects, location.pk):
             errors["location"] = str(_("This place is outside the plan's area or your jurisdiction."))
-        elif not in_force_during(location, year):
+        elif not location.in_force_during(year):
             errors["location"] = str(
                 _(
                     "%(place)s did not exist in %(year)s: a project sits in the commune or province of its "

@@ -6,6 +6,7 @@ from typing import Any, cast
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.accounts.jurisdiction import scope_of
 from khuyencong.accounts.models import Agency
 from khuyencong.core.audit import audit_record
 from khuyencong.core.errors import ValidationFailed
@@ -15,7 +16,7 @@ from khuyencong.geo.choices import Level
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.projects.models import Project
 
-from ..choices import FAIR_INDICATORS, FairLevel
+from ..choices import FAIR_INDICATORS, OPEN_FAIR_LEVELS, FairLevel
 from ..models import Fair, FairParticipation
 from .base import (
     _agency,
@@ -60,6 +61,14 @@ def fair_create(
         errors["location"] = str(_("Choose a province or commune in your jurisdiction."))
     elif level == FairLevel.COMMUNE and location.level != Level.COMMUNE:
         errors["location"] = str(_("A commune fair is held in a commune."))
+    if level in OPEN_FAIR_LEVELS and not scope_of(actor).nation:
+        # every province sees these fairs (to record their establishments' booths): the ministry's record
+        errors["level"] = str(
+            _(
+                "Regional, national and international fairs are recorded by the ministry; record your "
+                "establishments' booths on the ministry's record of the fair."
+            )
+        )
     _agency(errors, actor, organiser)
     start, end = _period(errors, start_date, end_date)
     booths_total = _count(errors, "booths_total", booths_total)

@@ -447,3 +447,27 @@ def test_event_counts_by_indicator_for_the_jurisdiction(world, officer):
     }
     assert event_counts(officer, 2024)["san-pham-tieu-bieu"] == 1
     assert event_counts(world.user(Role.MINISTRY_OFFICER), 2025)["gian-hang"] == 12
+
+
+@pytest.mark.parametrize("level", [FairLevel.REGION, FairLevel.NATIONAL, FairLevel.INTERNATIONAL])
+def test_fairs_every_province_sees_are_the_ministrys_to_record(world, officer, level):
+    """A province officer recorded a national fair that every province then saw; such fairs (open to
+    all provinces) are the ministry's record, as regional and national selections are."""
+    data = {
+        "name": "Hội chợ quốc gia",
+        "level": level,
+        "place": "Hà Nội",
+        "location": world.khanh_hoa,
+        "organiser": world.agency("ttkc-56"),
+        "start_date": dt.date(2025, 5, 10),
+        "end_date": dt.date(2025, 5, 14),
+    }
+    with pytest.raises(ValidationFailed) as refused:
+        services.fair_create(actor=officer, **data)
+    assert "level" in refused.value.details["errors"]
+    ministry = world.user(Role.MINISTRY_OFFICER)
+    assert services.fair_create(actor=ministry, **data).level == level
+    assert (
+        services.fair_create(actor=officer, **{**data, "level": FairLevel.PROVINCE}).level
+        == FairLevel.PROVINCE
+    )

@@ -12,7 +12,6 @@ from khuyencong.finance.models import Contract, LedgerEntry
 from khuyencong.finance.selectors import project_balance
 from khuyencong.finance.services import contract_sign, entry_record, project_liquidate, project_stop
 from khuyencong.geo.models import AdministrativeUnit
-from khuyencong.geo.selectors import in_force_during
 from khuyencong.plans.choices import FundingSource
 from khuyencong.plans.models import PlanLine
 from khuyencong.projects.choices import COMMITTED_STATES, ProjectKind, ProjectState, StopDestination
@@ -105,7 +104,7 @@ def test_demo_projects_in_every_state_with_balanced_ledgers(world, demo_day):
     for project in projects.select_related("managing_agency", "location__province"):
         plan_unit = project.plan_line.plan.unit
         # a project sits in a unit of its year within its plan's area; the agency of its time manages it
-        assert in_force_during(project.location, project.year), project.code
+        assert project.location.in_force_during(project.year), project.code
         assert project.managing_agency.is_valid_on(project.start_date), project.code
         if project.location.valid_to is not None and not plan_unit.is_current:
             assert project.location.province == plan_unit or project.location == plan_unit, project.code
