@@ -90,3 +90,15 @@ def test_the_api_gives_each_agency_its_validity_and_successor(client, world):
     assert "ttkc-56" not in then
     assert "ttkc-56" in now
     assert "ttkc-58-cu" not in now
+
+
+def test_an_old_agencys_page_links_to_its_successor(client, world):
+    from django.urls import reverse
+
+    from khuyencong.accounts.choices import Role
+
+    client.force_login(world.user(Role.PROVINCE_OFFICER))
+    old = Agency.objects.get(code="ttkc-58-cu")
+    page = client.get(reverse("ui:agency_detail", args=[old.pk])).content.decode()
+    assert "30/06/2025" in page
+    assert reverse("ui:agency_detail", args=[old.successor.pk]) in page

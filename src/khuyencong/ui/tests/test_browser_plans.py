@@ -20,7 +20,7 @@ def test_plan_drafted_submitted_approved_and_revised(kc, kc_world):
     kc.screenshot("empty-list")
     with page.expect_navigation():
         page.click("[data-testid=plan-new]")
-    page.select_option("#id_agency", str(world.agency("ttkc-56").pk))
+    page.select_option("#id_agency", str(world.agency("ttkc-56-cu").pk))  # a 2024 plan: the old centre
     page.fill("#id_year", "2024")
     page.select_option("#id_source", "kcdp")
     kc.screenshot("create")
