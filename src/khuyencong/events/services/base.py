@@ -122,12 +122,6 @@ def _unit_contains(unit: AdministrativeUnit, commune_id: int) -> bool:
     return AdministrativeUnit.objects.filter(containment_q(unit), pk=commune_id).exists()
 
 
-def _unit_in_force_in(unit: AdministrativeUnit, year: int) -> bool:
-    return (unit.valid_from is None or unit.valid_from <= dt.date(year, 12, 31)) and (
-        unit.valid_to is None or unit.valid_to >= dt.date(year, 1, 1)
-    )
-
-
 def _project_error(
     actor: Any,
     project: Any,

@@ -43,7 +43,6 @@ from .base import (
     _same_name,
     _text,
     _unit_contains,
-    _unit_in_force_in,
     _unit_in_scope,
     _visible,
     _year,
@@ -108,7 +107,7 @@ def selection_create(
                 _("A %(level)s selection is held by a unit of that level.")
                 % {"level": SelectionLevel(level).label}
             )
-        elif year and not _unit_in_force_in(unit, year):
+        elif year and not unit.in_force_during(year):
             errors["unit"] = str(
                 _("%(unit)s was not in force in %(year)s.") % {"unit": unit.label, "year": year}
             )
