@@ -227,6 +227,18 @@ MEDIA_ROOT = Path(os.environ.get("KHUYENCONG_MEDIA", VAR_DIR / "media"))  # outs
 KHUYENCONG_UPLOAD_MAX_BYTES = int(os.environ.get("KHUYENCONG_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = KHUYENCONG_UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Bodies are refused by their declared length before they are read (core.middleware.RefuseBadInput):
+# a multipart upload above the upload limit, any other body (JSON, a form) above this.
+KHUYENCONG_BODY_MAX_BYTES = int(os.environ.get("KHUYENCONG_BODY_MAX_BYTES", 1024 * 1024))
+# What an imported file may hold once opened (reporting.imports.ImportLimits): a workbook's unpacked
+# size, rows per sheet (header included), columns, characters per cell; errors listed in full.
+KHUYENCONG_IMPORT_LIMITS = {
+    "uncompressed": int(os.environ.get("KHUYENCONG_IMPORT_MAX_UNPACKED", 50 * 1024 * 1024)),
+    "rows": int(os.environ.get("KHUYENCONG_IMPORT_MAX_ROWS", 100_001)),
+    "columns": 50,
+    "cell": 1000,
+    "errors": 200,
+}
 # An establishment's profile warns when it gets machinery support again within this many years.
 KHUYENCONG_MACHINERY_REPEAT_YEARS = int(os.environ.get("KHUYENCONG_MACHINERY_REPEAT_YEARS", 3))
 

@@ -1,7 +1,15 @@
+import io
+import re
+
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import DataError
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext_lazy as _
+
+from .text import clean_input
 
 
 class LoginRequired(LoginRequiredMiddleware):
@@ -15,12 +23,29 @@ class LoginRequired(LoginRequiredMiddleware):
 
 
 NUL = "\x00"
+MB = 1024 * 1024
+# a JSON \u escape (optionally a surrogate pair), not itself escaped (\\u200b is text)
+_ESCAPED = re.compile(
+    r"(?<!\\)((?:\\\\)*)\\u([dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|[0-9a-fA-F]{4})"
+)
+
+
+def _refusal(request, status: int, code: str, message) -> HttpResponse:
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"code": code, "message": str(message)}, status=status)
+    return HttpResponse(str(message), status=status, content_type="text/plain; charset=utf-8")
 
 
 class RefuseBadInput:
-    """Input no field can hold is a 400, never a server error, the same on both databases:
+    """Input is bounded and cleaned before any view reads it, the same on both databases:
+    - a body larger than it may be is refused by its declared length, unread (413): a multipart upload
+      above KHUYENCONG_UPLOAD_MAX_BYTES (+1 MB for the other fields), any other body above
+      KHUYENCONG_BODY_MAX_BYTES; a multipart body that cannot be parsed (no boundary…) is a 400;
     - a NUL character (it has no place in any text, and PostgreSQL refuses it in a query): a request
-      carrying one in its query string, form fields or JSON body is refused before any view runs;
+      carrying one in its query string, form fields or JSON body is refused (400);
+    - the text of form fields and JSON bodies is composed (NFC) and stripped of invisible characters
+      (`text.clean_input`), so a name of zero-width spaces arrives empty and is refused as such
+      (passwords are left as typed);
     - a number beyond what the database stores (an id or a filter past 64 bits) that reached a page's
       query (the API answers these itself, 422)."""
 
@@ -28,27 +53,90 @@ class RefuseBadInput:
         self.get_response = get_response
 
     def __call__(self, request):
-        if self._carries_nul(request):
-            message = _("The request contains a NUL character, which is not allowed in any text.")
-            if request.path_info.startswith("/api/"):
-                return JsonResponse({"code": "invalid_character", "message": str(message)}, status=400)
-            return HttpResponseBadRequest(str(message), content_type="text/plain; charset=utf-8")
+        content_type = request.META.get("CONTENT_TYPE", "")
+        multipart = content_type.startswith("multipart/")
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        limit = settings.KHUYENCONG_UPLOAD_MAX_BYTES + MB if multipart else settings.KHUYENCONG_BODY_MAX_BYTES
+        if declared > limit:
+            message = _("The request is larger than %(mb)s MB.") % {"mb": round(limit / MB)}
+            return _refusal(request, 413, "request_too_large", message)
+        try:
+            if self._carries_nul(request, content_type):
+                message = _("The request contains a NUL character, which is not allowed in any text.")
+                return _refusal(request, 400, "invalid_character", message)
+            self._clean_text(request, content_type)
+        except (MultiPartParserError, TooManyFilesSent) as exc:
+            message = _("The upload could not be read (%(error)s).") % {"error": exc}
+            return _refusal(request, 400, "invalid_multipart", message)
+        except (RequestDataTooBig, TooManyFieldsSent) as exc:
+            return _refusal(request, 413, "request_too_large", exc)
         return self.get_response(request)
 
     @staticmethod
-    def _carries_nul(request) -> bool:
+    def _carries_nul(request, content_type: str) -> bool:
         if "%00" in request.META.get("QUERY_STRING", "") or NUL in request.path:
             return True
-        content_type = request.META.get("CONTENT_TYPE", "")
         if content_type.startswith("application/json"):
-            body = request.body  # JSON bodies are small (uploads are multipart)
+            body = request.body  # bounded above
             return b"\\u0000" in body or b"\x00" in body
-        if request.method == "POST" and content_type.startswith("application/x-www-form-urlencoded"):
+        if request.method == "POST" and content_type.startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")
+        ):
             return any(NUL in value for values in request.POST.lists() for value in values[1])
         return False
+
+    @staticmethod
+    def _clean_text(request, content_type: str) -> None:
+        if content_type.startswith("application/json"):
+            try:
+                text = request.body.decode()
+            except UnicodeDecodeError:
+                return  # the API answers that itself
+            cleaned = clean_input(_ESCAPED.sub(_unescape, text))
+            if cleaned != text:
+                request._body = cleaned.encode()
+                request._stream = io.BytesIO(request._body)
+            return
+        if request.method != "POST" or not content_type.startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")
+        ):
+            return
+        data = request.POST.copy()
+        changed = False
+        for key, values in data.lists():
+            if "password" in key:
+                continue
+            cleaned = [clean_input(v) for v in values]
+            if cleaned != values:
+                data.setlist(key, cleaned)
+                changed = True
+        if changed:
+            data._mutable = False
+            request.POST = data
 
     def process_exception(self, request, exception):
         if isinstance(exception, OverflowError | DataError) and not request.path_info.startswith("/api/"):
             message = _("A number or value in the request is out of range.")
-            return HttpResponseBadRequest(str(message), content_type="text/plain; charset=utf-8")
+            return _refusal(request, 400, "out_of_range", message)
         return None
+
+
+def _unescape(match: re.Match) -> str:
+    """A JSON escape as the character it stands for, so that text sent escaped is cleaned as well —
+    except the characters JSON requires escaped (quote, backslash, controls) and lone surrogates."""
+    code = match.group(2)
+    if len(code) > 4:
+        char = (
+            (chr(int(code[:4], 16)) + chr(int(code[6:], 16)))
+            .encode("utf-16", "surrogatepass")
+            .decode("utf-16")
+        )
+    else:
+        point = int(code, 16)
+        if point < 0x20 or point in (0x22, 0x5C) or 0xD800 <= point <= 0xDFFF:
+            return match.group(0)
+        char = chr(point)
+    return match.group(1) + char

@@ -8,3 +8,17 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
     stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
     return " ".join(stripped.lower().split())
+
+
+# Characters that show nothing (Unicode "format" characters: zero-width spaces and joiners, the
+# byte-order mark, bidirectional overrides, soft hyphens…): a name made of them looks empty, and one
+# hidden inside a name makes two names that read alike differ.
+INVISIBLE = {
+    cp: None for cp in (*range(0x10000), *range(0xE0000, 0xE0080)) if unicodedata.category(chr(cp)) == "Cf"
+}
+
+
+def clean_input(text: str) -> str:
+    """Text as typed, stored the one way: composed (NFC — 'Hòa' typed on a Mac is the same 'Hòa') and
+    without invisible characters."""
+    return unicodedata.normalize("NFC", text.translate(INVISIBLE))

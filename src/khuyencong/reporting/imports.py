@@ -4,6 +4,10 @@ column; nothing is returned unless the whole file is valid.
 
 figures:    year, through_month, unit_code, source, content_group, plan_dong, executed_dong
 indicators: year, through_month, unit_code, indicator_code, planned, achieved
+
+A file is bounded before it is read (`ImportLimits`, from settings): a workbook's members by their
+uncompressed size (a 400 KB XLSX can hold a 400 MB sheet), each sheet by its rows, columns and cell
+length; at most `errors` problems are listed, with a count of the rest.
 """
 
 import csv
@@ -13,10 +17,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl.utils.exceptions import InvalidFileException
 
 from khuyencong.catalog.models import ContentGroup, Indicator
+from khuyencong.core.errors import ValidationFailed
 from khuyencong.core.formatting import MoneyParseError, parse_vnd
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.geo.selectors import unit_on
@@ -54,6 +60,19 @@ class CellError:
         }
 
 
+@dataclass(frozen=True)
+class ImportLimits:
+    uncompressed: int  # bytes, all members of a workbook together
+    rows: int  # per sheet, the header included
+    columns: int
+    cell: int  # characters in one cell
+    errors: int  # listed; the rest are counted
+
+    @classmethod
+    def from_settings(cls) -> "ImportLimits":
+        return cls(**settings.KHUYENCONG_IMPORT_LIMITS)
+
+
 @dataclass
 class ParsedFile:
     figures: dict[tuple[int, int, int], list[dict[str, Any]]] = field(
@@ -61,19 +80,136 @@ class ParsedFile:
     )  # (unit, year, month)
     indicators: dict[tuple[int, int, int], list[dict[str, Any]]] = field(default_factory=dict)
     errors: list[CellError] = field(default_factory=list)
+    errors_not_listed: int = 0
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.errors_not_listed
+
+    def error_dicts(self) -> list[dict[str, Any]]:
+        """The errors listed, and one more saying how many were not."""
+        listed = [e.as_dict() for e in self.errors]
+        if self.errors_not_listed:
+            more = CellError(
+                "",
+                0,
+                "",
+                "more_errors",
+                _("… and %(n)s more error(s), not listed: correct these first.")
+                % {"n": f"{self.errors_not_listed:,}".replace(",", ".")},
+            )
+            listed.append(more.as_dict())
+        return listed
+
+    def raise_if_invalid(self) -> None:
+        if self.errors:
+            raise_import_invalid(self.error_dicts(), self.error_count)
 
 
-def _sheets(name: str, content: bytes) -> dict[str, list[list[Any]]]:
+def raise_import_invalid(errors: list[dict[str, Any]], count: int) -> None:
+    raise ValidationFailed(
+        _("The file has %(n)s error(s); nothing was imported.") % {"n": f"{count:,}".replace(",", ".")},
+        code="import_invalid",
+        errors=errors,
+    )
+
+
+class FileTooLarge(Exception):
+    """A file beyond the import's limits: refused before it is read further."""
+
+    def __init__(self, error: CellError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+SHEETS = ("figures", "indicators")
+
+
+def _workbook_sheets(content: bytes, limits: ImportLimits) -> dict[str, list[list[Any]]]:
+    from openpyxl import load_workbook
+
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        # the sizes the archive declares are the ones zipfile holds it to (it stops there and checks
+        # the CRC), so summing them bounds what opening the workbook can unpack
+        unpacked = sum(member.file_size for member in archive.infolist())
+    if unpacked > limits.uncompressed:
+        raise FileTooLarge(
+            CellError(
+                "",
+                0,
+                "",
+                "workbook_too_large",
+                _(
+                    "Unpacked, the workbook holds %(size)s MB, more than %(mb)s MB; "
+                    "split it by year or by province."
+                )
+                % {"size": unpacked // (1024 * 1024), "mb": limits.uncompressed // (1024 * 1024)},
+            )
+        )
+    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    try:
+        sheets = {}
+        for ws in workbook:
+            title = ws.title.strip().lower()
+            if title in SHEETS:  # the template's other sheets (codes, help) are not read
+                sheets[title] = _bounded(title, ws.iter_rows(values_only=True), limits)
+        return sheets
+    finally:
+        workbook.close()
+
+
+def _bounded(sheet: str, rows: Any, limits: ImportLimits) -> list[list[Any]]:
+    """The sheet's rows, refused at the first row, column or cell beyond the limits."""
+    kept: list[list[Any]] = []
+    for number, row in enumerate(rows, start=1):
+        if number > limits.rows:
+            raise FileTooLarge(
+                CellError(
+                    sheet,
+                    number,
+                    "",
+                    "too_many_rows",
+                    _("The sheet has more than %(n)s rows; split the file by year or by province.")
+                    % {"n": f"{limits.rows - 1:,}".replace(",", ".")},
+                )
+            )
+        cells = list(row)
+        while cells and (cells[-1] is None or cells[-1] == ""):
+            cells.pop()
+        if len(cells) > limits.columns:
+            raise FileTooLarge(
+                CellError(
+                    sheet,
+                    number,
+                    "",
+                    "too_many_columns",
+                    _("The row has more than %(n)s columns.") % {"n": limits.columns},
+                )
+            )
+        for index, value in enumerate(cells):
+            if isinstance(value, str) and len(value) > limits.cell:
+                from openpyxl.utils import get_column_letter
+
+                raise FileTooLarge(
+                    CellError(
+                        sheet,
+                        number,
+                        get_column_letter(index + 1),
+                        "cell_too_long",
+                        _("The cell holds %(length)s characters, more than %(n)s.")
+                        % {"length": len(value), "n": limits.cell},
+                    )
+                )
+        kept.append(cells)
+    return kept
+
+
+def _sheets(name: str, content: bytes, limits: ImportLimits) -> dict[str, list[list[Any]]]:
     """The file's sheets as rows of cell values (CSV: one sheet, named by its columns)."""
     if content[:2] == b"PK":
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        return {
-            ws.title.strip().lower(): [list(r) for r in ws.iter_rows(values_only=True)] for ws in workbook
-        }
+        return _workbook_sheets(content, limits)
     text = content.decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = _bounded("figures", csv.reader(io.StringIO(text)), limits)
     header = [c.strip().lower() for c in rows[0]] if rows else []
     return {"indicators" if "indicator_code" in header else "figures": rows}
 
@@ -107,14 +243,18 @@ def _int(value: Any, *, money: bool = False) -> int:
 
 
 class _Reader:
-    def __init__(self) -> None:
+    def __init__(self, limits: ImportLimits) -> None:
+        self.limits = limits
         self.result = ParsedFile()
         self.groups = set(ContentGroup.objects.values_list("code", flat=True))
         self.indicators = set(Indicator.objects.values_list("code", flat=True))
         self._units: dict[tuple[str, int, int], AdministrativeUnit | None] = {}
 
     def error(self, sheet: str, row: int, column: str, code: str, message: str) -> None:
-        self.result.errors.append(CellError(sheet, row, column, code, message))
+        if len(self.result.errors) < self.limits.errors:
+            self.result.errors.append(CellError(sheet, row, column, code, message))
+        else:
+            self.result.errors_not_listed += 1
 
     def unit(self, code: str, period: Period) -> AdministrativeUnit | None:
         key = (code, period.year, period.through_month)
@@ -264,21 +404,25 @@ class _Reader:
 
 # what opening a file that is neither UTF-8 CSV nor a valid XLSX raises (a corrupt workbook starts with
 # PK and fails inside the zip reader)
-UNREADABLE = (UnicodeDecodeError, ValueError, KeyError, OSError, zipfile.BadZipFile, InvalidFileException)
+UNREADABLE = (
+    UnicodeDecodeError,
+    ValueError,
+    KeyError,
+    OSError,
+    csv.Error,
+    zipfile.BadZipFile,
+    InvalidFileException,
+)
 
 
-def read_file(name: str, content: bytes) -> ParsedFile:
-    reader = _Reader()
+def read_file(name: str, content: bytes, limits: ImportLimits | None = None) -> ParsedFile:
+    reader = _Reader(limits or ImportLimits.from_settings())
     try:
-        sheets = _sheets(name, content)
-    except (
-        UnicodeDecodeError,
-        ValueError,
-        KeyError,
-        OSError,
-        zipfile.BadZipFile,
-        InvalidFileException,
-    ) as exc:
+        sheets = _sheets(name, content, reader.limits)
+    except FileTooLarge as exc:
+        reader.result.errors.append(exc.error)
+        return reader.result
+    except UNREADABLE as exc:
         # a corrupt workbook (it starts with PK, but is no valid XLSX) is one clear error, not a 500
         reader.error(
             "",

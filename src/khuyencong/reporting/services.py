@@ -82,12 +82,7 @@ def submissions_import(*, actor: Any, name: str, content: bytes, approve: bool =
     if not allows(actor, Action.ADMINISTER if approve else Action.CHANGE):
         raise PermissionDenied()
     parsed = read_file(name, content)
-    if parsed.errors:
-        raise ValidationFailed(
-            _("The file has %(n)s error(s); nothing was imported.") % {"n": len(parsed.errors)},
-            code="import_invalid",
-            errors=[e.as_dict() for e in parsed.errors],
-        )
+    parsed.raise_if_invalid()
     units = AdministrativeUnit.objects.in_bulk([key[0] for key in parsed.figures])
     if not approve and not all(may_submit(actor, unit) for unit in units.values()):
         raise NotInJurisdiction(_("The file holds figures of a province outside your jurisdiction."))

@@ -14,13 +14,13 @@ from django.utils.translation import gettext_lazy
 
 from khuyencong.accounts.jurisdiction import Action, allows, restrict, scope_of
 from khuyencong.catalog.models import ContentGroup, Indicator
-from khuyencong.core.errors import NotInJurisdiction, PermissionDenied, ValidationFailed
+from khuyencong.core.errors import NotInJurisdiction, PermissionDenied
 from khuyencong.core.formatting import format_vnd, ratio
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.geo.selectors import provinces_on
 
 from .access import covers_province, may_decide, may_submit
-from .imports import read_file
+from .imports import raise_import_invalid, read_file
 from .live import Period
 from .models import Submission
 from .selectors import submissions_visible
@@ -285,18 +285,19 @@ class PreviewGroup:
 class Preview:
     groups: list[PreviewGroup] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    errors_not_listed: int = 0
 
     @property
     def writes(self) -> int:
         return sum(1 for g in self.groups if g.outcome != "unchanged")
 
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) - (1 if self.errors_not_listed else 0) + self.errors_not_listed
+
     def raise_if_invalid(self) -> None:
         if self.errors:
-            raise ValidationFailed(
-                _("The file has %(n)s error(s); nothing was imported.") % {"n": len(self.errors)},
-                code="import_invalid",
-                errors=self.errors,
-            )
+            raise_import_invalid(self.errors, self.error_count)
 
 
 def _totals(rows: list[dict[str, Any]]) -> tuple[int, int]:
@@ -320,7 +321,7 @@ def import_preview(user: Any, name: str, content: bytes) -> Preview:
         return Preview(errors=[too_large_error()])
     parsed = read_file(name, content)
     if parsed.errors:
-        return Preview(errors=[e.as_dict() for e in parsed.errors])
+        return Preview(errors=parsed.error_dicts(), errors_not_listed=parsed.errors_not_listed)
     units = AdministrativeUnit.objects.in_bulk([key[0] for key in parsed.figures])
     preview = Preview()
     for key in sorted(parsed.figures, key=lambda k: (k[1], k[2], units[k[0]].code)):

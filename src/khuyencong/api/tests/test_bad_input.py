@@ -136,3 +136,102 @@ def test_implausible_amounts_and_counts_are_refused(officer, world):
     )
     assert workers.status_code == 422
     assert any(d["field"] == "workers" for d in workers.json()["details"])
+
+
+def _establishment(world, **changes):
+    return {
+        "legal_form": "household_business",
+        "name": "Cơ sở bánh tráng Tư Hương",
+        "commune": world.phan_rang.pk,
+        "industry": "10",
+        "confirm_duplicate": True,
+        **changes,
+    }
+
+
+def test_text_is_stored_composed_and_without_invisible_characters(officer, world):
+    import json
+    import unicodedata
+
+    from khuyencong.establishments.models import Establishment
+
+    decomposed = unicodedata.normalize("NFD", "Cơ sở gốm Bàu Trúc")  # as a Mac keyboard sends it
+    assert decomposed != "Cơ sở gốm Bàu Trúc"
+    body = json.dumps(_establishment(world, name=decomposed + "\u200b"))  # escaped: "\\u0302…\\u200b"
+    response = officer.post("/api/v1/establishments", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert Establishment.objects.get(pk=response.json()["id"]).name == "Cơ sở gốm Bàu Trúc"
+    raw = json.dumps(_establishment(world, name="Cơ sở\u202e gốm"), ensure_ascii=False)
+    response = officer.post("/api/v1/establishments", raw.encode(), content_type="application/json")
+    assert response.json()["name"] == "Cơ sở gốm"
+    page = officer.post(
+        reverse("establishments:create"),
+        {
+            "legal_form": "household_business",
+            "name": "\ufeffCơ sở mây tre\u200d",
+            "commune": world.phan_rang.pk,
+        },
+    )
+    assert page.status_code in (200, 302, 400)
+    if page.status_code == 302:
+        assert Establishment.objects.filter(name="Cơ sở mây tre").exists()
+
+
+@pytest.mark.parametrize("name", ["\u200b\u200b\u200b", "\u200b \ufeff \u2060", "\u202e"])
+def test_a_name_of_only_invisible_characters_is_refused_as_empty(officer, world, name):
+    import json
+
+    from khuyencong.establishments.models import Establishment
+
+    response = officer.post(
+        "/api/v1/establishments",
+        json.dumps(_establishment(world, name=name)),
+        content_type="application/json",
+    )
+    assert response.status_code in (400, 422), response.content
+    assert "name" in str(response.json()["details"])
+    assert not Establishment.objects.exists()
+
+
+def test_an_escaped_backslash_before_u_is_text_not_an_escape(officer, world):
+    import json
+
+    name = "Cơ sở \\u200b"  # a backslash, then the letters u200b
+    response = officer.post(
+        "/api/v1/establishments",
+        json.dumps(_establishment(world, name=name)),
+        content_type="application/json",
+    )
+    assert response.json()["name"] == name
+
+
+def test_a_body_larger_than_allowed_is_refused_unread(officer, settings):
+    huge = str(300 * 1024 * 1024)  # declared; the test sends a few bytes: nothing may read that far
+    upload = officer.post(
+        "/api/v1/submissions/import",
+        b"--x\r\n",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=huge,
+    )
+    assert (upload.status_code, upload.json()["code"]) == (413, "request_too_large")
+    page = officer.post(
+        reverse("reporting:submission_import"),
+        b"--x\r\n",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=huge,
+    )
+    assert page.status_code == 413
+    body = b'{"name": "' + b"a" * (settings.KHUYENCONG_BODY_MAX_BYTES + 1) + b'"}'
+    json_body = officer.post("/api/v1/establishments", body, content_type="application/json")
+    assert (json_body.status_code, json_body.json()["code"]) == (413, "request_too_large")
+
+
+@pytest.mark.parametrize("content_type", ["multipart/form-data", "multipart/form-data; boundary="])
+def test_multipart_without_a_boundary_is_400_in_json(officer, world, content_type):
+    from khuyencong.testing.projects import make_project
+
+    project = make_project(world)
+    for path in (f"/api/v1/projects/{project.pk}/documents", "/api/v1/submissions/import"):
+        response = officer.post(path, b"file=x", content_type=content_type)
+        assert response.status_code == 400, (path, response.content[:200])
+        assert response.json()["code"] == "invalid_multipart"
