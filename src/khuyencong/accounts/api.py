@@ -3,6 +3,7 @@ import datetime as dt
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from khuyencong.core.api_types import Date
 from khuyencong.core.pagination import Paginated
 from khuyencong.core.validity import valid_on_q
 
@@ -49,7 +50,7 @@ class AgencyOut(Schema):
     "/agencies", response=list[AgencyOut], summary="Agencies in your jurisdiction and those above you"
 )
 @paginate(Paginated)
-def agency_list(request, kind: str | None = None, q: str | None = None, on: dt.date | None = None):
+def agency_list(request, kind: str | None = None, q: str | None = None, on: Date | None = None):
     """`on`: only the agencies in force on that day (today's 34 provinces' from 01/07/2025, the 63
     former provinces' until 30/06/2025)."""
     qs = agencies_visible(request.user)

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from pydantic import StrictInt
 
+from khuyencong.core.api_types import Date
+
 from .choices import NormCondition
 from .models import Activity, ContentGroup, Indicator, Programme, ProgrammeTarget, SupportNorm
 from .selectors import (
@@ -159,7 +161,7 @@ class SupportCheckIn(Schema):
     activity: str = Field(..., description="activity code")
     eligible_cost: StrictInt = Field(..., description="whole đồng")
     requested_support: StrictInt = Field(..., description="whole đồng")
-    on_date: dt.date = Field(..., description="the norms in force on this day apply")
+    on_date: Date = Field(..., description="the norms in force on this day apply")
     per_unit_count: StrictInt = Field(1, description="how many units the cap counts (establishments…)")
     condition: NormCondition = Field(NormCondition.ANY, description="circumstances some norms depend on")
 
@@ -206,7 +208,7 @@ def catalog_programme_detail(request, code: str):
 
 
 @router.get("/catalog/activities", response=list[ActivityOut], summary="Activities, by programme and date")
-def catalog_activity_list(request, programme: str | None = None, on: dt.date | None = None):
+def catalog_activity_list(request, programme: str | None = None, on: Date | None = None):
     """With `programme` (a code), only its activities; with `on` (YYYY-MM-DD), only those in force."""
     return list(activity_list(programme=_programme(programme) if programme else None, on=on))
 
@@ -229,7 +231,7 @@ def catalog_indicator_list(request):
 
 
 @router.get("/catalog/norms", response=list[NormOut], summary="Support norms, by date and activity")
-def catalog_norm_list(request, on: dt.date | None = None, activity: str | None = None):
+def catalog_norm_list(request, on: Date | None = None, activity: str | None = None):
     """With `on` (YYYY-MM-DD), only the norms in force that day; with `activity` (a code), only its."""
     return list(norm_list(on=on, activity=_activity(activity) if activity else None))
 
@@ -281,8 +283,8 @@ class NormIn(Schema):
     cap: StrictInt | None = None
     cap_per: str | None = None
     legal_basis: str | None = None
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
+    valid_from: Date | None = None
+    valid_to: Date | None = None
     note: str | None = None
 
 
@@ -321,8 +323,8 @@ def catalog_norm_update(request, code: str, payload: NormIn):
 class ActivityIn(Schema):
     name: str | None = None
     description: str | None = None
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
+    valid_from: Date | None = None
+    valid_to: Date | None = None
     groups: list[str] | None = Field(None, description="content group codes")
 
 
@@ -372,8 +374,8 @@ def catalog_activity_update(request, code: str, payload: ActivityIn):
 class IndicatorIn(Schema):
     name: str | None = None
     unit: str | None = None
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
+    valid_from: Date | None = None
+    valid_to: Date | None = None
     activities: list[str] | None = Field(None, description="activity codes")
 
 

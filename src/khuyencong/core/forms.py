@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 
+from .api_types import DATE_MAX, DATE_MIN
 from .formatting import MoneyParseError, format_number, format_vnd, parse_vnd
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -68,9 +69,22 @@ class MoneyField(forms.CharField):
 
 
 class VnDateField(forms.DateField):
-    """A date typed as dd/mm/yyyy (or ISO yyyy-mm-dd) whatever the interface language."""
+    """A date typed as dd/mm/yyyy (or ISO yyyy-mm-dd) whatever the interface language, within the
+    years any record of the programme can bear (the API's bounds, `core.api_types`)."""
 
-    default_error_messages = {"invalid": _("Enter a date as dd/mm/yyyy, e.g. 22/08/2023.")}
+    default_error_messages = {
+        "invalid": _("Enter a date as dd/mm/yyyy, e.g. 22/08/2023."),
+        "implausible": _("Enter a date between %(start)s and %(end)s."),
+    }
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is not None and not DATE_MIN <= value <= DATE_MAX:
+            raise ValidationError(
+                self.error_messages["implausible"],
+                code="implausible",
+                params={"start": DATE_MIN.strftime("%d/%m/%Y"), "end": DATE_MAX.strftime("%d/%m/%Y")},
+            )
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)

@@ -17,7 +17,7 @@ from ninja.pagination import paginate
 
 from khuyencong.accounts.jurisdiction import Action, allows, get_in_scope
 from khuyencong.core import errors
-from khuyencong.core.api_types import Year
+from khuyencong.core.api_types import Date, Year
 from khuyencong.core.pagination import Paginated
 from khuyencong.geo.models import AdministrativeUnit
 
@@ -268,7 +268,7 @@ def establishment_update(request, establishment_id: int, payload: EstablishmentP
     response=EligibilityOut,
     summary="Whether the establishment may receive support on a day, and every reason why not",
 )
-def establishment_eligibility(request, establishment_id: int, on: dt.date | None = None):
+def establishment_eligibility(request, establishment_id: int, on: Date | None = None):
     establishment = _one(request, establishment_id)
     day = on or timezone.localdate()
     result = services.establishment_eligibility(establishment, day)

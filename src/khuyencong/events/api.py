@@ -13,7 +13,7 @@ from pydantic import StrictBool, StrictInt
 
 from khuyencong.accounts.jurisdiction import Action, get_in_scope
 from khuyencong.accounts.models import Agency
-from khuyencong.core.api_types import Year
+from khuyencong.core.api_types import Date, Year
 from khuyencong.core.errors import ValidationFailed
 from khuyencong.core.pagination import Paginated
 from khuyencong.establishments.models import Establishment
@@ -130,8 +130,8 @@ class FairIn(Schema):
     place: str
     location_id: int
     organiser_id: int
-    start_date: dt.date
-    end_date: dt.date
+    start_date: Date
+    end_date: Date
     booths_total: StrictInt = 0
     programme_fair: StrictBool = False
     project_id: int | None = None
@@ -292,7 +292,7 @@ class SelectionIn(Schema):
     pass_score: Decimal = Decimal(70)
     certificate_years: StrictInt = 3
     decision_number: str = ""
-    decision_date: dt.date | None = None
+    decision_date: Date | None = None
     project_id: int | None = None
 
 
@@ -355,8 +355,8 @@ def event_entry_score(request, selection_id: int, entry_id: int, payload: ScoreI
 
 class CertifyIn(Schema):
     certificate_number: str
-    valid_from: dt.date
-    valid_to: dt.date | None = None
+    valid_from: Date
+    valid_to: Date | None = None
     note: str = ""
 
 
@@ -430,7 +430,7 @@ class TitleIn(Schema):
     unit_id: int
     establishment_id: int | None = None
     birth_year: StrictInt | None = None
-    decision_date: dt.date | None = None
+    decision_date: Date | None = None
     project_id: int | None = None
 
 
@@ -503,8 +503,8 @@ def event_training_detail(request, training_id: int):
 class TrainingIn(Schema):
     kind: str
     title: str
-    start_date: dt.date
-    end_date: dt.date
+    start_date: Date
+    end_date: Date
     location_id: int
     organiser_id: int
     participants_count: StrictInt = 0

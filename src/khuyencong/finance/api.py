@@ -17,7 +17,7 @@ from ninja.pagination import paginate
 from pydantic import StrictInt
 
 from khuyencong.accounts.jurisdiction import Action, get_in_scope
-from khuyencong.core.api_types import Year
+from khuyencong.core.api_types import Date, Year
 from khuyencong.core.errors import ValidationFailed
 from khuyencong.core.pagination import Paginated
 from khuyencong.geo.models import AdministrativeUnit, Region
@@ -136,7 +136,7 @@ class CorrectionIn(Schema):
 class LedgerEntryIn(CorrectionIn):
     kind: str = Field(..., description="advance, payment or recovery")
     amount: StrictInt = Field(..., description="đồng, more than 0")
-    value_date: dt.date
+    value_date: Date
     reference: str = Field(..., max_length=100, description="the document the money moved on")
     contract: int | None = Field(None, description="contract id; may be left out when there is one")
     note: str = Field("", max_length=500)
@@ -169,7 +169,7 @@ def finance_entry_record(request, project_id: int, payload: LedgerEntryIn):
 
 class ReversalIn(CorrectionIn):
     reason: str = Field(..., max_length=500)
-    value_date: dt.date | None = Field(None, description="default: today")
+    value_date: Date | None = Field(None, description="default: today")
     amount: StrictInt | None = Field(None, description="default: all that is left to reverse")
 
 
@@ -189,8 +189,8 @@ class LedgerFilter(Schema):
     q: str | None = Field(None, max_length=100, description="project code or document reference")
     year: int | None = Field(None, ge=1990, le=2100, description="the projects' (plan) year")
     kind: str | None = Field(None, description="commitment, advance, payment or recovery")
-    start: dt.date | None = Field(None, description="value date from")
-    end: dt.date | None = Field(None, description="value date until")
+    start: Date | None = Field(None, description="value date from")
+    end: Date | None = Field(None, description="value date until")
     project: int | None = Field(None, ge=1, le=2**63 - 1, description="project id")
     source: str | None = Field(None, description="kcqg or kcdp")
     province: int | None = Field(
@@ -291,5 +291,5 @@ class OutstandingOut(Schema):
     response=list[OutstandingOut],
     summary="Projects not yet accepted that hold advances, largest first",
 )
-def finance_outstanding_advances(request, on: dt.date | None = None):
+def finance_outstanding_advances(request, on: Date | None = None):
     return [{"project": p, "amount": amount} for p, amount in outstanding_advances(request.user, on=on)]

@@ -5,7 +5,7 @@ from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
 from khuyencong.accounts.jurisdiction import get_in_scope, restrict
-from khuyencong.core.api_types import BIGINT_MAX, Year
+from khuyencong.core.api_types import BIGINT_MAX, Date, Year
 from khuyencong.core.pagination import Paginated
 from khuyencong.core.text import fold
 from khuyencong.core.validity import valid_on_q
@@ -39,7 +39,7 @@ class UnitFilter(FilterSchema):
     province: int | None = Field(
         None, ge=1, le=BIGINT_MAX, description="id of a current province: its units and the legacy ones in it"
     )
-    on: dt.date | None = Field(None, description="only units in force on this date (YYYY-MM-DD)")
+    on: Date | None = Field(None, description="only units in force on this date (YYYY-MM-DD)")
     q: str | None = Field(None, description="search in the name")
 
     def filter_level(self, value):

@@ -10,7 +10,7 @@ from pydantic import StrictInt
 from khuyencong.accounts.jurisdiction import Action, get_in_scope
 from khuyencong.accounts.selectors import agencies_visible
 from khuyencong.catalog.models import Activity, Indicator
-from khuyencong.core.api_types import Year
+from khuyencong.core.api_types import Date, Year
 from khuyencong.core.errors import NotInJurisdiction, ValidationFailed
 from khuyencong.core.pagination import Paginated
 from khuyencong.geo.models import AdministrativeUnit
@@ -143,7 +143,7 @@ class TotalsOut(Schema):
 
 
 @router.get("/plans/as-of", response=TotalsOut, summary="Plan totals in force on a date (after revisions)")
-def plans_as_of(request, year: Year, on: dt.date | None = None, source: str | None = None):
+def plans_as_of(request, year: Year, on: Date | None = None, source: str | None = None):
     on = on or timezone.localdate()
     totals = plan_as_of(request.user, year=year, on=on, source=source)
     return TotalsOut(
@@ -233,7 +233,7 @@ class VersionIn(Schema):
 
 
 class SubmitIn(VersionIn):
-    submitted_on: dt.date | None = Field(
+    submitted_on: Date | None = Field(
         None, description="the date the dossier was sent for approval (default today; not in the future)"
     )
 
@@ -250,7 +250,7 @@ def plan_submit_api(request, plan_id: int, payload: SubmitIn):
 
 class DecisionIn(Schema):
     decision_number: str
-    decision_date: dt.date
+    decision_date: Date
 
 
 @router.post("/plans/{plan_id}/approve", response=PlanOut, summary="Approve the plan by decision")

@@ -22,6 +22,7 @@ from khuyencong.accounts.models import Agency
 from khuyencong.catalog.models import Indicator
 from khuyencong.catalog.services import check_support
 from khuyencong.core import closing
+from khuyencong.core.api_types import DATE_MAX, DATE_MIN
 from khuyencong.core.audit import audit_record
 from khuyencong.core.errors import (
     DomainError,
@@ -1021,6 +1022,11 @@ def inspection_record(
         errors["date"] = str(_("Enter a date (dd/mm/yyyy)."))
     elif date > timezone.localdate():
         errors["date"] = str(_("An inspection is recorded after it took place."))
+    elif date < DATE_MIN:
+        errors["date"] = str(
+            _("Enter a date between %(start)s and %(end)s.")
+            % {"start": DATE_MIN.strftime("%d/%m/%Y"), "end": DATE_MAX.strftime("%d/%m/%Y")}
+        )
     if not (inspectors or "").strip():
         errors["inspectors"] = str(_("Name the inspectors."))
     if not (findings or "").strip():

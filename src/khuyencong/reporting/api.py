@@ -18,6 +18,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 
+from khuyencong.core.api_types import Date
 from khuyencong.core.errors import DomainError, NotInJurisdiction
 
 from .access import default_scope_text, readable_scope
@@ -47,7 +48,7 @@ class ReportQuery(Schema):
     boundaries: str = Field("current", description="current or historical")
     source: str = Field("live", description="live or submitted")
     include_unapproved: bool = Field(False, description="submitted: count reports awaiting approval too")
-    as_of: dt.date | None = Field(None, description="plans as approved on this day; default the period's end")
+    as_of: Date | None = Field(None, description="plans as approved on this day; default the period's end")
 
 
 def _params(request, query: ReportQuery) -> ReportParams:

@@ -235,3 +235,49 @@ def test_multipart_without_a_boundary_is_400_in_json(officer, world, content_typ
         response = officer.post(path, b"file=x", content_type=content_type)
         assert response.status_code == 400, (path, response.content[:200])
         assert response.json()["code"] == "invalid_multipart"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/agencies?on=0001-01-01", "/api/v1/catalog/norms?on=2101-01-01", "/api/v1/units?on=1989-12-31"],
+)
+def test_a_date_no_record_can_bear_is_422_in_queries(officer, path):
+    response = officer.get(path)
+    assert (response.status_code, response.json()["code"]) == (422, "invalid_input"), path
+
+
+def test_a_date_no_record_can_bear_is_refused_in_bodies_and_forms(officer, world):
+    from khuyencong.finance.models import LedgerEntry
+    from khuyencong.projects.choices import ProjectState
+    from khuyencong.projects.models import Inspection
+    from khuyencong.projects.services import inspection_record
+    from khuyencong.testing.projects import make_project
+
+    project = make_project(world, state=ProjectState.IN_PROGRESS)
+    count = LedgerEntry.objects.count()
+    body = {"kind": "payment", "amount": 1_000_000, "value_date": "0001-01-01", "reference": "X"}
+    response = officer.post(
+        reverse("api:finance_entry_record", args=[project.pk]), body, content_type="application/json"
+    )
+    assert response.status_code == 422, response.content
+    assert "value_date" in str(response.json()["details"])
+    assert LedgerEntry.objects.count() == count
+    page = officer.post(
+        reverse("projects:inspection_add", args=[project.pk]),
+        {"date": "01/01/0001", "inspectors": "Tổ kiểm tra", "findings": "Đúng tiến độ"},
+    )
+    assert page.status_code in (200, 302, 400)  # the page's own way of showing a refusal
+    assert not Inspection.objects.exists()
+    import datetime as dt
+
+    from khuyencong.core.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as refused:
+        inspection_record(
+            actor=world.user(Role.PROVINCE_OFFICER),
+            project=project,
+            date=dt.date(1, 1, 1),
+            inspectors="Tổ kiểm tra",
+            findings="Đúng tiến độ",
+        )
+    assert "date" in refused.value.details["errors"]

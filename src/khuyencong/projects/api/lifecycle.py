@@ -2,7 +2,6 @@
 action whose body is the action's fields and the `version` read; the endpoint calls the service the
 table names for the action. Any other action name answers 400 `unknown_action`."""
 
-import datetime as dt
 from typing import Any
 
 from django.utils.module_loading import import_string
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema
 from pydantic import StrictInt, create_model
 
+from khuyencong.core.api_types import Date
 from khuyencong.core.errors import ValidationFailed
 
 from .. import services
@@ -23,7 +23,7 @@ router = Router(tags=["projects"])
 
 KIND_TYPES: dict[str, Any] = {
     "text": str,
-    "date": dt.date,
+    "date": Date,
     "money": StrictInt,
     "choice": str,
     "project": int,  # a project's id

@@ -1,6 +1,5 @@
 """Projects: the list and one project, create and edit, participants and deliverables."""
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import Q
@@ -13,7 +12,7 @@ from pydantic import StrictInt
 from khuyencong.accounts.jurisdiction import Action, get_in_scope
 from khuyencong.accounts.models import Agency
 from khuyencong.catalog.models import Indicator
-from khuyencong.core.api_types import Year
+from khuyencong.core.api_types import Date, Year
 from khuyencong.core.errors import ValidationFailed
 from khuyencong.core.pagination import Paginated
 from khuyencong.establishments.models import Establishment
@@ -82,8 +81,8 @@ class ProjectIn(Schema):
     implementer_agency: int | None = Field(None, description="agency id")
     implementer_name: str = Field("", max_length=300, description="the service provider")
     location: int = Field(..., description="id of the administrative unit where it takes place")
-    start_date: dt.date
-    end_date: dt.date
+    start_date: Date
+    end_date: Date
     support_amount: StrictInt
     counterpart_amount: StrictInt = 0
     other_amount: StrictInt = 0
@@ -102,8 +101,8 @@ class ProjectPatch(Schema):
     implementer_agency: int | None = None
     implementer_name: str | None = Field(None, max_length=300)
     location: int | None = None
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
+    start_date: Date | None = None
+    end_date: Date | None = None
     support_amount: StrictInt | None = None
     counterpart_amount: StrictInt | None = None
     other_amount: StrictInt | None = None
