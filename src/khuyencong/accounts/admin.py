@@ -1,9 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from khuyencong.core.errors import DomainError
+
 from .models import Agency, AgencyName, ApiToken, User, UserRole
+from .services import api_token_admin_revoke
 
 
 class AgencyNameInline(admin.TabularInline):
@@ -56,9 +60,48 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
+    """Read-only: a token is created by its owner on the tokens page (or through the API) and revoked
+    there or here with the audited "revoke" action; nothing else about it changes, and a revocation is
+    never undone (the owner creates a new token)."""
+
     list_display = ["user", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at"]
-    readonly_fields = ["user", "name", "prefix", "key_hash", "created_at", "last_used_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    readonly_fields = [
+        "user",
+        "name",
+        "prefix",
+        "key_hash",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    ]
     search_fields = ["user__username", "name", "prefix"]
+    actions = ["revoke"]
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_revoke_permission(self, request) -> bool:
+        return request.user.has_perm("accounts.change_apitoken")
+
+    @admin.action(description=_("Revoke the selected API tokens"), permissions=["revoke"])
+    def revoke(self, request, queryset):
+        try:
+            count = api_token_admin_revoke(
+                actor=request.user, token_ids=list(queryset.values_list("pk", flat=True))
+            )
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return
+        self.message_user(
+            request,
+            ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", count) % {"count": count},
+            messages.SUCCESS,
+        )

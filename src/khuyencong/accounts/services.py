@@ -179,6 +179,17 @@ def user_set_roles(*, actor: Any, user: User, roles: list[Role], reason: str = "
     return user
 
 
+def _token_state(token: ApiToken) -> dict[str, Any]:
+    """What the audit trail keeps of a token: never the hash, only what identifies and governs it."""
+    return {
+        "user": token.user.username,
+        "name": token.name,
+        "prefix": token.prefix,
+        "expires_at": token.expires_at.isoformat() if token.expires_at else None,
+        "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
+    }
+
+
 @transaction.atomic
 def api_token_create(
     *, actor: User, name: str, expires_at: dt.datetime | None = None
@@ -197,29 +208,51 @@ def api_token_create(
     token = ApiToken.objects.create(
         user=actor, name=name[:100], prefix=raw[:10], key_hash=hash_token(raw), expires_at=expires_at
     )
-    audit_record(
-        actor=actor, action="api_token.create", obj=token, after={"name": token.name, "prefix": token.prefix}
-    )
+    audit_record(actor=actor, action="api_token.create", obj=token, after=_token_state(token))
     return token, raw
+
+
+def _revoke(actor: User, token: ApiToken, reason: str = "") -> bool:
+    """Revoke a locked token row and audit it; a token already revoked stays as it was (False)."""
+    if token.revoked_at is not None:
+        return False
+    before = _token_state(token)
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=actor,
+        action="api_token.revoke",
+        obj=token,
+        before=before,
+        after=_token_state(token),
+        reason=reason,
+    )
+    return True
 
 
 @transaction.atomic
 def api_token_revoke(*, actor: User, token_id: int) -> ApiToken:
     """Revoke one of the actor's own tokens (someone else's token reads as not found)."""
-    token = ApiToken.objects.select_for_update().filter(user=actor, pk=token_id).first()
+    token = (
+        ApiToken.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(user=actor, pk=token_id)
+        .first()
+    )
     if token is None:
         raise NotInJurisdiction()
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        audit_record(
-            actor=actor,
-            action="api_token.revoke",
-            obj=token,
-            before={"revoked": False},
-            after={"revoked": True},
-        )
+    _revoke(actor, token)
     return token
+
+
+@transaction.atomic
+def api_token_admin_revoke(*, actor: User, token_ids: list[int], reason: str = "") -> int:
+    """A system administrator revokes anyone's tokens (a leaked token, a person who left). Returns how
+    many were active and are now revoked. A revocation is final: there is no service that undoes it, so
+    the owner creates a new token instead."""
+    _ensure_admin(actor)
+    tokens = ApiToken.objects.select_for_update(of=("self",)).select_related("user").filter(pk__in=token_ids)
+    return sum(_revoke(actor, token, reason) for token in tokens.order_by("pk"))
 
 
 def api_token_authenticate(raw: str) -> User | None:

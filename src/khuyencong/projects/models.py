@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from khuyencong.accounts.models import Agency
 from khuyencong.catalog.choices import NormCondition
 from khuyencong.catalog.models import Indicator
+from khuyencong.core.filenames import safe_file_name
 from khuyencong.core.validity import Validity, ValidityQuerySet
 from khuyencong.establishments.models import Establishment
 from khuyencong.geo.models import AdministrativeUnit
@@ -339,6 +340,13 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.form}: {self.original_name}"
+
+    @property
+    def download_name(self) -> str:
+        """The name the file is served and shown under: the uploader's name without invisible or
+        control characters, always with the extension of the type found in the content
+        (`report.html` holding a PDF is `report.pdf`; see core.filenames)."""
+        return safe_file_name(self.original_name, self.extension)
 
 
 class Inspection(models.Model):

@@ -430,7 +430,7 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileRe
     except FileNotFoundError as exc:
         raise Http404 from exc
     response = FileResponse(
-        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
+        handle, as_attachment=True, filename=document.download_name, content_type=document.content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

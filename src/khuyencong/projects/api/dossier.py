@@ -55,7 +55,7 @@ def project_document_upload(
 @router.get(
     "/projects/{project_id}/documents/{document_id}",
     response={200: None},
-    summary="Download a dossier document (as an attachment with its original name)",
+    summary="Download a dossier document (an attachment named `download_name`)",
 )
 def project_document_download(request, project_id: int, document_id: int):
     project = project_in_scope(request, project_id)
@@ -69,7 +69,7 @@ def project_document_download(request, project_id: int, document_id: int):
     return FileResponse(
         handle,
         as_attachment=True,
-        filename=document.original_name,
+        filename=document.download_name,
         content_type=document.content_type,
     )
 

@@ -124,7 +124,12 @@ class DocumentOut(Schema):
     id: int
     form: str = Field(..., description="dossier form code")
     form_name: str
-    original_name: str
+    original_name: str = Field(..., description="the name the file was uploaded under, as sent")
+    download_name: str = Field(
+        ...,
+        description="the name it is served under: the original name without control or invisible "
+        "characters, with the extension of the type found in the content",
+    )
     content_type: str
     size: int
     sha256: str

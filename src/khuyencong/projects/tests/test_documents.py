@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 from khuyencong.accounts.choices import Role
 from khuyencong.core.audit import audit_for
@@ -187,3 +188,58 @@ def test_a_failure_after_the_file_is_stored_leaves_no_file(media, officer, proje
         _upload(officer, project, form, "bien-ban.pdf", PDF)
     assert not Document.objects.exists()
     assert _files(media) == []
+
+
+# --- downloads: served under a safe name with the extension of the detected type ----------------------
+
+SERVED_NAMES = [
+    ("report.html", "report.pdf", 'attachment; filename="report.pdf"'),
+    ("invoice\u202efdp.exe", "invoicefdp.pdf", 'attachment; filename="invoicefdp.pdf"'),
+    (
+        "Biên bản nghiệm thu.pdf",
+        "Biên bản nghiệm thu.pdf",
+        "attachment; filename*=utf-8''Bi%C3%AAn%20b%E1%BA%A3n%20nghi%E1%BB%87m%20thu.pdf",
+    ),
+]
+
+
+def _download_urls(project, document):
+    return {
+        "page": reverse("projects:document_download", args=[project.pk, document.pk]),
+        "api": reverse("api:project_document_download", args=[project.pk, document.pk]),
+    }
+
+
+@pytest.mark.parametrize(("uploaded", "served", "disposition"), SERVED_NAMES)
+@pytest.mark.parametrize("door", ["page", "api"])
+def test_download_is_named_safely(client, media, officer, project, form, uploaded, served, disposition, door):
+    document = _upload(officer, project, form, uploaded, PDF)
+    assert document.original_name == uploaded  # the record keeps what was sent
+    assert document.download_name == served
+    client.force_login(officer)
+    response = client.get(_download_urls(project, document)[door])
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == disposition
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == PDF
+
+
+def test_a_picture_named_pdf_downloads_as_png(client, media, officer, project, form):
+    document = _upload(officer, project, form, "bien-ban.pdf", PNG)
+    client.force_login(officer)
+    for url in _download_urls(project, document).values():
+        response = client.get(url)
+        assert response["Content-Disposition"] == 'attachment; filename="bien-ban.png"'
+        assert response["Content-Type"] == "image/png"
+
+
+def test_page_and_api_show_the_served_name(client, media, officer, project, form):
+    document = _upload(officer, project, form, "invoice\u202efdp.exe", PDF)
+    client.force_login(officer)
+    page = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    assert "invoicefdp.pdf" in page
+    assert "\u202e" not in page
+    detail = client.get(reverse("api:project_detail", args=[project.pk])).json()
+    item = next(d for d in detail["documents"] if d["id"] == document.pk)
+    assert (item["original_name"], item["download_name"]) == ("invoice\u202efdp.exe", "invoicefdp.pdf")
