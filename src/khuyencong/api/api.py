@@ -7,8 +7,16 @@ from khuyencong.geo.api import router as geo_router
 
 from . import errors
 from .auth import AUTH
+from .idempotency import idempotent
+from .openapi import document_errors
 
-api = NinjaAPI(
+
+class KhuyencongAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        return document_errors(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = KhuyencongAPI(
     title="khuyencong API",
     version="1",
     description=str(
@@ -20,6 +28,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 errors.install(api)
+api.add_decorator(idempotent, mode="view")
 api.add_router("/", geo_router)
 api.add_router("/", accounts_router)
 api.add_router("/", catalog_router)

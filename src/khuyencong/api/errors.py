@@ -80,3 +80,10 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
         return error_response(api, request, exc.status_code, f"http_{exc.status_code}", str(exc))
+
+
+def refusal(request: HttpRequest, status: int, code: str, message: Any) -> HttpResponse:
+    """An error answered before an operation runs, in the body every error has."""
+    from .api import api
+
+    return error_response(api, request, status, code, message)

@@ -7,6 +7,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.db import DataError
 from django.http import HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .text import clean_input
@@ -31,8 +32,13 @@ _ESCAPED = re.compile(
 
 
 def _refusal(request, status: int, code: str, message) -> HttpResponse:
+    """The API's error body (code, message, messages in vi and en), or plain text for a page."""
     if request.path_info.startswith("/api/"):
-        return JsonResponse({"code": code, "message": str(message)}, status=status)
+        messages = {}
+        for language in ("vi", "en"):
+            with translation.override(language):
+                messages[language] = str(message)
+        return JsonResponse({"code": code, "message": str(message), "messages": messages}, status=status)
     return HttpResponse(str(message), status=status, content_type="text/plain; charset=utf-8")
 
 
@@ -71,8 +77,9 @@ class RefuseBadInput:
         except (MultiPartParserError, TooManyFilesSent) as exc:
             message = _("The upload could not be read (%(error)s).") % {"error": exc}
             return _refusal(request, 400, "invalid_multipart", message)
-        except (RequestDataTooBig, TooManyFieldsSent) as exc:
-            return _refusal(request, 413, "request_too_large", exc)
+        except (RequestDataTooBig, TooManyFieldsSent):
+            message = _("The request has too many fields or is too large.")
+            return _refusal(request, 413, "request_too_large", message)
         return self.get_response(request)
 
     @staticmethod

@@ -37,7 +37,7 @@ def test_plan_lifecycle_through_the_api(officer_client, client, world):
     assert stale.json()["code"] == "stale_write"
     version = officer_client.get(reverse("api:plan_detail", args=[plan_id])).json()["version"]
     future = _post(
-        officer_client, "plan_submit_api", [plan_id], {"version": version, "submitted_on": "2999-01-01"}
+        officer_client, "plan_submit_api", [plan_id], {"version": version, "submitted_on": "2099-01-01"}
     )
     assert future.status_code == 400
     assert future.json()["code"] == "future_date"
