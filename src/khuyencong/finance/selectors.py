@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
-from khuyencong.accounts.jurisdiction import Action, restrict
+from khuyencong.accounts.jurisdiction import Action, restrict, scope_of
 from khuyencong.establishments.models import Establishment
 from khuyencong.geo.choices import Level
 from khuyencong.geo.models import AdministrativeUnit, Region
@@ -287,6 +287,36 @@ def executed_in_months(
         (source, programme, activity, current[province], amount)
         for source, programme, activity, province, amount in sums.order_by()
     )
+
+
+def disbursed_in_dates(user: Any, *, start: dt.date, end: dt.date) -> int:
+    """What the projects the user may see disbursed with value dates from `start` to `end`, whatever their
+    plan year: `executed(user, start=start, end=end).total`, the total of the ledger list for those dates.
+    For the whole nation the whole months are read from the disbursed-by-month aggregate and only the
+    days around them from the ledger (the ministry's home page would otherwise sum every project)."""
+    if not scope_of(user).nation:
+        return executed(user, start=start, end=end).total
+    first = start if start.day == 1 else _next_month(start)
+    last = (
+        end if _next_month(end) == end + dt.timedelta(days=1) else end.replace(day=1) - dt.timedelta(days=1)
+    )
+    if first > last:
+        return _ledger_sum(start, end)
+    total = executed_in_months(Q(), start=first, end=last, breakdown=False).total
+    if start < first:
+        total += _ledger_sum(start, first - dt.timedelta(days=1))
+    if last < end:
+        total += _ledger_sum(last + dt.timedelta(days=1), end)
+    return total
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
+def _ledger_sum(start: dt.date, end: dt.date) -> int:
+    entries = LedgerEntry.objects.filter(value_date__gte=start, value_date__lte=end)
+    return entries.aggregate(s=Sum("disbursed_delta"))["s"] or 0
 
 
 def outstanding_advances(user: Any, *, on: dt.date | None = None) -> list[tuple[Project, int]]:

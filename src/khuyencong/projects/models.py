@@ -198,7 +198,13 @@ class Project(models.Model):
                 name="projects_project_stopped_has_reason",
             ),
         ]
-        indexes = [models.Index(fields=["year", "state"])]
+        indexes = [
+            models.Index(fields=["year", "state"]),
+            # What is overdue, counted by the dates deadlines follow from (selectors.overdue_counts) and
+            # the projects by state, read from the index (on PostgreSQL an index-only scan).
+            models.Index(fields=["state", "accepted_on"], name="projects_state_accepted"),
+            models.Index(fields=["state", "year", "end_date"], name="projects_state_year_end"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} — {self.title}"

@@ -2,11 +2,14 @@
 
 import calendar
 import datetime as dt
+import operator
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Case, Count, DateField, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import ExtractYear, Greatest
 from django.utils import timezone
 
 from khuyencong.accounts.jurisdiction import Action, restrict
@@ -160,31 +163,95 @@ def overdue_items(
     found = _overdue(qs, on)
     objects = qs.in_bulk({pk for pk, _kind, _due in found})
     items = [Overdue(objects[pk], kind, due, on) for pk, kind, due in found]
-    items.sort(key=lambda o: (o.due, o.project.code))
+    items.sort(key=lambda o: (o.due, o.project.code, o.project.pk, o.kind))
     return items
+
+
+@dataclass(frozen=True)
+class _Group:
+    """Projects of one kind of deadline that share a due date: `match` selects them from the kind's
+    queryset (annotated with `last_year` for liquidation)."""
+
+    kind: str
+    due: dt.date
+    n: int
+    match: Q
+
+
+def _overdue_groups(pending: _Pending, on: dt.date) -> list[_Group]:
+    """What is overdue on `on`, counted in the database by the dates deadlines follow from: a national
+    count goes through thousands of projects but a few hundred dates."""
+    groups: list[_Group] = []
+    for accepted_on, n in pending.settling.values_list("accepted_on").annotate(n=Count("*")).order_by():
+        due = _settlement_due(accepted_on, pending.rules)
+        if due and due < on:
+            groups.append(_Group(DeadlineKind.SETTLEMENT, due, n, Q(accepted_on=accepted_on)))
+    unliquidated = _with_last_year(pending.unliquidated).values_list("last_year").annotate(n=Count("*"))
+    for last_year, n in unliquidated.order_by():
+        due = _liquidation_due(last_year, dt.date(last_year, 1, 1), pending.rules)
+        if due and due < on:
+            groups.append(_Group(DeadlineKind.LIQUIDATION, due, n, Q(last_year=last_year)))
+    if pending.unreported is not None and pending.progress_due and (n := pending.unreported.count()):
+        in_progress = Q(state=ProjectState.IN_PROGRESS)  # all of `unreported`
+        groups.append(_Group(DeadlineKind.PROGRESS, pending.progress_due, n, in_progress))
+    return groups
+
+
+def _with_last_year(qs: QuerySet[Project]) -> QuerySet[Any]:
+    """The last year a project runs in (its year or its end date's), which its liquidation follows."""
+    return qs.annotate(last_year=Greatest("year", ExtractYear("end_date")))
 
 
 def overdue_counts(projects: QuerySet[Project], *, on: dt.date | None = None) -> dict[str, int]:
     """How many deadlines of each kind are overdue on `on` among `projects`: the same as counting
-    `overdue_items`, with the projects counted by date in the database (a national count goes through
-    thousands of projects but a few hundred dates)."""
+    `overdue_items`, without reading the projects."""
     on = on or timezone.localdate()
-    pending = _pending(projects, on)
     counts: dict[str, int] = defaultdict(int)
-    for accepted_on, n in pending.settling.values_list("accepted_on").annotate(n=Count("pk")).order_by():
-        due = _settlement_due(accepted_on, pending.rules)
-        if due and due < on:
-            counts[str(DeadlineKind.SETTLEMENT)] += n
-    unliquidated = pending.unliquidated.values_list("year", "end_date").annotate(n=Count("pk")).order_by()
-    for year, end_date, n in unliquidated:
-        due = _liquidation_due(year, end_date, pending.rules)
-        if due and due < on:
-            counts[str(DeadlineKind.LIQUIDATION)] += n
-    if pending.unreported is not None:
-        unreported = pending.unreported.count()
-        if unreported:
-            counts[str(DeadlineKind.PROGRESS)] += unreported
+    for group in _overdue_groups(_pending(projects, on), on):
+        counts[str(group.kind)] += group.n
     return dict(counts)
+
+
+def overdue_first(
+    user: Any, *, limit: int = 10, on: dt.date | None = None, projects: QuerySet[Project] | None = None
+) -> tuple[list[Overdue], int]:
+    """The `limit` oldest of `overdue_items` and how many there are in all, read for those only: the
+    home page of the ministry shows ten of the nation's thousands."""
+    on = on or timezone.localdate()
+    qs = projects if projects is not None else projects_visible(user)
+    pending = _pending(qs, on)
+    groups = sorted(_overdue_groups(pending, on), key=lambda g: g.due)
+    total = sum(g.n for g in groups)
+    if not groups or limit <= 0:
+        return [], total
+    # Every item among the first `limit` is due no later than the due date where the count reaches it.
+    running, cutoff = 0, groups[-1].due
+    for group in groups:
+        running += group.n
+        if running >= limit:
+            cutoff = group.due
+            break
+    sources = {
+        DeadlineKind.SETTLEMENT: pending.settling,
+        DeadlineKind.LIQUIDATION: _with_last_year(pending.unliquidated),
+        DeadlineKind.PROGRESS: pending.unreported,
+    }
+    candidates = []  # per kind, its projects of the groups due by the cutoff, with their due date
+    for kind, source in sources.items():
+        taken = [g for g in groups if g.kind == kind and g.due <= cutoff]
+        if not taken or source is None:
+            continue
+        due = Case(*(When(g.match, then=Value(g.due)) for g in taken), output_field=DateField())
+        candidates.append(
+            source.filter(reduce(operator.or_, (g.match for g in taken)))
+            .annotate(due=due, deadline=Value(str(kind)))
+            .order_by()
+            .values_list("due", "code", "pk", "deadline")
+        )
+    first = candidates[0].union(*candidates[1:], all=True) if len(candidates) > 1 else candidates[0]
+    found = list(first.order_by("due", "code", "pk", "deadline")[:limit])
+    objects = qs.in_bulk([pk for _due, _code, pk, _kind in found])
+    return [Overdue(objects[pk], kind, due, on) for due, _code, pk, kind in found], total
 
 
 def overdue_ids(user: Any, *, on: dt.date | None = None) -> set[int]:

@@ -955,6 +955,12 @@ ALLOWED_TYPES = {
 }
 
 
+def upload_content(upload: Any) -> bytes:
+    """An uploaded file's bytes, read no further than one byte past the upload limit: a larger file is
+    refused by `document_upload` without being held whole in memory."""
+    return upload.read(settings.KHUYENCONG_UPLOAD_MAX_BYTES + 1)
+
+
 @transaction.atomic
 def document_upload(
     *, actor: Any, project: Project, form: DocumentForm, name: str, content: bytes, note: str = ""

@@ -413,7 +413,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
             project=project,
             form=data["form"],
             name=upload.name,
-            content=upload.read(),
+            content=services.upload_content(upload),
             note=data["note"],
         )
 

@@ -5,12 +5,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from khuyencong.accounts.jurisdiction import Action, restrict, scope_of
+from khuyencong.accounts.choices import JurisdictionKind
+from khuyencong.accounts.jurisdiction import Action, allows, restrict, scope_of
 from khuyencong.core.formatting import format_date, ratio
-from khuyencong.finance.selectors import ExecutedTotals, executed
+from khuyencong.finance.selectors import ExecutedTotals, disbursed_in_dates, executed
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.plans.selectors import PlanTotals, plan_as_of
 
@@ -47,6 +48,24 @@ def awaiting_decision(user: Any) -> QuerySet[Submission]:
     """Latest versions in the user's jurisdiction that await approval, oldest first."""
     return latest_only(submissions_visible(user).filter(status=SubmissionStatus.SUBMITTED)).order_by(
         "submitted_at"
+    )
+
+
+def decisions_awaiting(user: Any) -> QuerySet[Submission]:
+    """What of `awaiting_decision` this user may approve or return (`access.may_decide`): everything for
+    the ministry's approvers, their region's provinces for a region's, nothing for anyone else."""
+    qs = awaiting_decision(user)
+    if not allows(user, Action.APPROVE):
+        return qs.none()
+    jurisdiction = scope_of(user)
+    if jurisdiction.nation:
+        return qs
+    agency = getattr(user, "agency", None)
+    if agency is None or agency.jurisdiction_kind != JurisdictionKind.REGION:
+        return qs.none()
+    provinces = jurisdiction.provinces
+    return qs.filter(
+        Q(unit__current_province__in=provinces) | Q(unit__current_province__isnull=True, unit__in=provinces)
     )
 
 
@@ -176,7 +195,7 @@ def headline(user: Any, *, on: dt.date | None = None) -> Headline:
         scope=scope,
         plan=plan,
         executed=done,
-        disbursed_in_year=executed(user, start=start, end=on).total,
+        disbursed_in_year=disbursed_in_dates(user, start=start, end=on),
         report_query=report_query,
         ledger_query=ledger_query,
         calendar_query={"start": format_date(start), "end": format_date(on)},

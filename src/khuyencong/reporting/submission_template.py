@@ -72,8 +72,9 @@ def _codes_sheet(wb: Workbook) -> dict[str, str]:
         ws[f"{code_col}1"].font = ws[f"{name_col}1"].font = Font(bold=True)
         for row, (code, name) in enumerate(items, start=2):
             ws[f"{code_col}{row}"].number_format = "@"
-            ws[f"{code_col}{row}"] = str(code)
-            ws[f"{name_col}{row}"] = name
+            for cell, text in ((ws[f"{code_col}{row}"], str(code)), (ws[f"{name_col}{row}"], name)):
+                cell.value = text
+                cell.data_type = "s"  # text as typed: a catalogue name starting with "=" is no formula
         ws.column_dimensions[code_col].width = 22
         ws.column_dimensions[name_col].width = 48
         last = max(len(items) + 1, 2)

@@ -32,7 +32,7 @@ from .choices import SubmissionStatus
 from .live import Period, parse_scope
 from .models import ReportDeadline, Submission
 from .presenters import SOURCE_LABELS
-from .selectors import awaiting_decision, latest_only, period_overview, submissions_visible
+from .selectors import decisions_awaiting, latest_only, period_overview, submissions_visible
 from .submission_forms import DecisionForm, ImportForm, OverviewForm, SubmissionFilterForm, SubmitForm
 from .submission_reads import (
     check_items,
@@ -176,9 +176,7 @@ def _list_page(
     page.object_list = _dress(request, page.object_list)
     awaiting: list[Submission] = []
     if decides_somewhere(request.user):
-        awaiting = _dress(
-            request, (s for s in awaiting_decision(request.user) if may_decide(request.user, s.unit))
-        )
+        awaiting = _dress(request, decisions_awaiting(request.user))
     provinces = submit_provinces(request.user)
     if submit_form is None and provinces:
         submit_form = SubmitForm(provinces=provinces, prefix="submit")

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,9 +22,8 @@ from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.geo.selectors import memberships_in, regions_with_members
 from khuyencong.plans.choices import FundingSource
 from khuyencong.projects.choices import ProjectState
-from khuyencong.projects.selectors import overdue_items, projects_visible
-from khuyencong.reporting.access import may_decide
-from khuyencong.reporting.selectors import awaiting_decision, headline, reports_due
+from khuyencong.projects.selectors import overdue_first, projects_visible
+from khuyencong.reporting.selectors import decisions_awaiting, headline, reports_due
 
 PAGE_SIZE = 50
 
@@ -57,18 +56,16 @@ def home(request: HttpRequest) -> HttpResponse:
     units = restrict(AdministrativeUnit.objects.all(), user)
     year = timezone.localdate().year
     region_by_province = {m.province_id: m.region for m in memberships_in(year).select_related("region")}
-    provinces = (
-        units.current()
-        .provinces()
-        .annotate(
-            communes=Count("children", filter=Q(children__valid_to__isnull=True), distinct=True),
-            legacy_units=Count(
-                "rolled_up_units", filter=Q(rolled_up_units__valid_to__isnull=False), distinct=True
-            ),
-        )
-        .order_by("code")
+    provinces = list(units.current().provinces().order_by("code"))
+    in_force = AdministrativeUnit.objects.filter(valid_to__isnull=True)
+    communes = _count_by(in_force.filter(parent__in=provinces), "parent")
+    legacy = _count_by(
+        AdministrativeUnit.objects.filter(valid_to__isnull=False, current_province__in=provinces),
+        "current_province",
     )
-    province_rows = [(p, region_by_province.get(p.pk)) for p in provinces]
+    province_rows = [
+        (p, region_by_province.get(p.pk), communes.get(p.pk, 0), legacy.get(p.pk, 0)) for p in provinces
+    ]
     local_units = None
     if not scope.nation and not scope.provinces:
         local_units = units.order_by("valid_to", "level", "code")[:200]
@@ -78,8 +75,8 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     figures = headline(user)
     projects = projects_visible(user)
-    by_state = dict(projects.values("state").annotate(n=Count("pk")).values_list("state", "n"))
-    overdue = overdue_items(user, projects=projects)
+    by_state = dict(projects.values("state").annotate(n=Count("*")).values_list("state", "n"))
+    overdue, overdue_count = overdue_first(user, limit=10, projects=projects)
     return render(
         request,
         "ui/home.html",
@@ -95,12 +92,17 @@ def home(request: HttpRequest) -> HttpResponse:
             "plan_local": figures.plan.by_source.get(FundingSource.LOCAL, 0),
             "establishment_count": establishments_visible(user).count(),
             "project_states": [(state, by_state.get(state.value, 0)) for state in ProjectState],
-            "overdue": overdue[:10],
-            "overdue_count": len(overdue),
+            "overdue": overdue,
+            "overdue_count": overdue_count,
             "reports_due": reports_due(user),
-            "awaiting_count": sum(1 for s in awaiting_decision(user) if may_decide(user, s.unit)),
+            "awaiting_count": decisions_awaiting(user).count(),
         },
     )
+
+
+def _count_by(qs: QuerySet[AdministrativeUnit], field: str) -> dict[int, int]:
+    """How many of `qs` each value of `field` holds, counted in one grouped query."""
+    return dict(qs.order_by().values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
 
 
 def unit_list(request: HttpRequest) -> HttpResponse:

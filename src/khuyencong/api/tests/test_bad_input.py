@@ -281,3 +281,49 @@ def test_a_date_no_record_can_bear_is_refused_in_bodies_and_forms(officer, world
             findings="Đúng tiến độ",
         )
     assert "date" in refused.value.details["errors"]
+
+
+def test_the_dossiers_dates_are_within_the_years_a_record_can_bear(officer, world):
+    """Inspections, progress reports (the schema's 422) and an adjustment's new dates (the service's 400
+    invalid_date, as for a malformed one): the field named, nothing written."""
+    from khuyencong.projects.choices import ProjectState
+    from khuyencong.projects.models import Adjustment, Inspection, ProgressReport
+    from khuyencong.testing.projects import make_project
+
+    project = make_project(world, state=ProjectState.IN_PROGRESS)
+    base = f"/api/v1/projects/{project.pk}"
+    for path, body, field, status in (
+        (
+            "/inspections",
+            {"date": "0001-01-01", "inspectors": "Tổ kiểm tra", "findings": "Đúng tiến độ"},
+            "date",
+            422,
+        ),
+        ("/progress-reports", {"month": "2101-01-01", "percent_done": 50}, "month", 422),
+        (
+            "/adjustments",
+            {"kind": "dates", "reason": "Lùi lịch", "changes": {"end_date": "2101-03-01"}},
+            "end_date",
+            400,
+        ),
+    ):
+        response = officer.post(base + path, body, content_type="application/json")
+        assert response.status_code == status, (path, response.content)
+        assert field in response.content.decode(), path
+        assert response.json()["code"] in ("invalid_input", "invalid_date"), path
+    assert not Inspection.objects.exists()
+    assert not ProgressReport.objects.exists()
+    assert not Adjustment.objects.exists()
+
+
+def test_an_upload_past_the_limit_is_read_no_further_than_the_limit(world, settings):
+    """The document's bytes are read to one byte past the limit, then refused: a large file is never
+    held whole in memory by the page or the API."""
+    import io
+
+    from khuyencong.projects.services import upload_content
+
+    settings.KHUYENCONG_UPLOAD_MAX_BYTES = 1000
+    upload = io.BytesIO(b"%PDF-1.4 " + b"x" * 10_000)
+    assert len(upload_content(upload)) == 1001
+    assert upload.tell() == 1001

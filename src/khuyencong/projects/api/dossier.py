@@ -13,6 +13,7 @@ from pydantic import StrictInt
 
 from khuyencong.accounts.jurisdiction import Action, get_in_scope
 from khuyencong.accounts.models import Agency
+from khuyencong.core.api_types import DATE_MAX, DATE_MIN, Date
 from khuyencong.core.errors import NotInJurisdiction, ValidationFailed
 
 from .. import services
@@ -46,7 +47,7 @@ def project_document_upload(
         project=project,
         form=document_form,
         name=file.name or "",
-        content=file.read(),
+        content=services.upload_content(file),
         note=note,
     )
     return Status(201, document)
@@ -75,7 +76,7 @@ def project_document_download(request, project_id: int, document_id: int):
 
 
 class InspectionIn(Schema):
-    date: dt.date
+    date: Date
     inspectors: str = Field(..., max_length=500)
     findings: str
     follow_up_required: bool = False
@@ -91,7 +92,7 @@ def project_inspection_add(request, project_id: int, payload: InspectionIn):
 
 
 class ProgressIn(Schema):
-    month: dt.date = Field(..., description="any day of the month reported on")
+    month: Date = Field(..., description="any day of the month reported on")
     percent_done: StrictInt
     note: str = ""
 
@@ -140,6 +141,13 @@ def _decode_changes(request, changes: dict[str, Any]) -> dict[str, Any]:
                 raise ValidationFailed(
                     _("Enter the date as YYYY-MM-DD."), code="invalid_date", field=name
                 ) from None
+            if not DATE_MIN <= out[name] <= DATE_MAX:
+                raise ValidationFailed(
+                    _("Enter a date between %(start)s and %(end)s.")
+                    % {"start": f"{DATE_MIN:%d/%m/%Y}", "end": f"{DATE_MAX:%d/%m/%Y}"},
+                    code="invalid_date",
+                    field=name,
+                )
         elif isinstance(field, models.CharField | models.TextField) and not isinstance(value, str):
             raise ValidationFailed(_("Some fields are not valid."), code="invalid_fields", field=name)
         else:

@@ -12,6 +12,7 @@ from khuyencong.projects.models import DeadlineRule, Project
 from khuyencong.projects.selectors import (
     liquidation_due,
     overdue_counts,
+    overdue_first,
     overdue_ids,
     overdue_items,
     progress_due,
@@ -177,3 +178,35 @@ def test_overdue_counts_count_the_items(world, officer):
             expected[str(item.kind)] = expected.get(str(item.kind), 0) + 1
         assert overdue_counts(Project.objects.all(), on=on) == expected
     assert expected == {K.SETTLEMENT: 4, K.LIQUIDATION: 4, K.PROGRESS: 1}  # Hà Nội's project too
+
+
+def test_the_first_overdue_items_are_read_for_those_only(world, officer):
+    """The home page's ten: `overdue_first` gives the oldest of `overdue_items` in the same order and
+    their number, kind by kind and across kinds, however many share a due date."""
+    made = [
+        make_project(world, state=state)
+        for state in (S.ACCEPTED, S.ACCEPTED, S.ACCEPTED, S.LIQUIDATED, S.IN_PROGRESS, S.IN_PROGRESS)
+    ]
+    make_project(world, "foreign", state=S.ACCEPTED)
+    # Spread the deadlines: acceptance on several days, some projects extended into the next year.
+    for i, project in enumerate(made):
+        Project.objects.filter(pk=project.pk).update(
+            accepted_on=dt.date(YEAR, 9, 1 + 5 * (i % 3)) if project.accepted_on else None,
+            end_date=dt.date(YEAR + 1, 2, 1) if i % 2 else project.end_date,
+        )
+    admin = world.user(Role.SYSTEM_ADMIN)
+    for on in (
+        dt.date(YEAR, 10, 1),
+        dt.date(YEAR, 11, 26),
+        dt.date(YEAR + 1, 1, 26),
+        dt.date(YEAR + 2, 6, 1),
+    ):
+        items = overdue_items(admin, on=on)
+        for limit in (1, 2, 3, 5, 8, 100):
+            first, total = overdue_first(admin, limit=limit, on=on)
+            assert total == len(items), (on, limit)
+            assert [(o.project.pk, o.kind, o.due) for o in first] == [
+                (o.project.pk, o.kind, o.due) for o in items[:limit]
+            ], (on, limit)
+    assert len(items) > 8  # the last day has every kind overdue for several projects
+    assert overdue_first(officer, limit=100, on=on)[1] == len(overdue_items(officer, on=on))

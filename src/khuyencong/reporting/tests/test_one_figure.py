@@ -17,7 +17,7 @@ from khuyencong.accounts.choices import Role
 from khuyencong.core.errors import DomainError
 from khuyencong.finance.forms import LedgerFilterForm
 from khuyencong.finance.models import LedgerEntry
-from khuyencong.finance.selectors import ledger_filtered, ledger_visible
+from khuyencong.finance.selectors import disbursed_in_dates, executed, ledger_filtered, ledger_visible
 from khuyencong.finance.services import entry_record, entry_reverse
 from khuyencong.plans.choices import FundingSource
 from khuyencong.projects.choices import ProjectState
@@ -41,6 +41,14 @@ operation = st.tuples(
     st.sampled_from([1_000_000, 7_500_000, 20_000_000, 45_000_000]),
     DAYS,
 )
+RANGES = [
+    (dt.date(YEAR, 1, 1), dt.date(YEAR, 9, 17)),
+    (dt.date(YEAR, 3, 5), dt.date(YEAR, 3, 20)),
+    (dt.date(YEAR, 2, 10), dt.date(YEAR, 11, 30)),
+    (dt.date(YEAR, 6, 1), dt.date(YEAR + 1, 1, 31)),
+    (dt.date(YEAR, 12, 15), dt.date(YEAR + 1, 1, 10)),
+    (dt.date(YEAR, 4, 30), dt.date(YEAR, 5, 1)),
+]
 PERIODS = (Period(YEAR, 3), Period(YEAR, 9), Period.full_year(YEAR), Period.quarter(YEAR, 4))
 
 
@@ -88,6 +96,8 @@ def _agree(user, scope_text: str, *, home: bool = True) -> None:
     # …and in YEAR+1 the home page speaks of YEAR+1's plan, while January's money stays YEAR's
     assert home_page.year == YEAR + 1
     assert _listed(user, home_page.calendar_query) == home_page.disbursed_in_year
+    mid_month = headline(user, on=dt.date(YEAR, 9, 17))  # part of a month: from the ledger
+    assert _listed(user, mid_month.calendar_query) == mid_month.disbursed_in_year
 
 
 @settings(
@@ -129,6 +139,11 @@ def test_home_report_and_ledger_list_agree(world, operations):
             for scope_text, user in users.items():
                 _agree(user, scope_text)
                 _agree(ministry, scope_text, home=False)  # the lists' filters, not the jurisdiction
+            # The nation's whole months come from the aggregate, the days around them from the ledger.
+            for start, end in RANGES:
+                assert disbursed_in_dates(ministry, start=start, end=end) == (
+                    executed(ministry, start=start, end=end).total
+                ), (start, end)
             commune = world.user(Role.COMMUNE_OFFICER)  # no report scope: read from the ledger
             figures = headline(commune, on=dt.date(YEAR, 12, 31))
             assert figures.scope is None

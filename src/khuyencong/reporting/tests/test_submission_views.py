@@ -322,3 +322,19 @@ def test_the_template_has_the_import_columns_and_drop_down_lists(client, world):
     assert list(parsed.figures.values()) == [
         [{"source": "KCDP", "content_group": "", "plan_dong": 1_000_000_000, "executed_dong": 500_000_000}]
     ]
+
+
+def test_the_templates_lists_write_catalogue_names_as_text(client, world):
+    """A catalogue name that looks like a formula (=HYPERLINK…) is text in the template's lists, not a
+    formula the spreadsheet would run."""
+    from khuyencong.catalog.models import Indicator
+
+    Indicator.objects.filter(pk=Indicator.objects.order_by("code").first().pk).update(
+        name='=HYPERLINK("http://example.invalid","Bấm vào đây")'
+    )
+    response = _as(client, world, Role.PROVINCE_OFFICER).get(url("submission_import_template"))
+    codes = load_workbook(io.BytesIO(response.content))["codes"]
+    cells = [c for row in codes.iter_rows(min_row=2) for c in row if c.value and "HYPERLINK" in str(c.value)]
+    assert [(c.value, c.data_type) for c in cells] == [
+        ('=HYPERLINK("http://example.invalid","Bấm vào đây")', "s")
+    ]

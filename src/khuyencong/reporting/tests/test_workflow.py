@@ -11,10 +11,16 @@ from khuyencong.accounts.choices import Role
 from khuyencong.accounts.services import user_create
 from khuyencong.core.audit import audit_for
 from khuyencong.core.errors import DomainError, NotInJurisdiction, PermissionDenied
+from khuyencong.reporting.access import may_decide
 from khuyencong.reporting.live import Period, parse_scope
 from khuyencong.reporting.models import ReportDeadline, Submission
 from khuyencong.reporting.report import build_report
-from khuyencong.reporting.selectors import awaiting_decision, period_overview, submissions_visible
+from khuyencong.reporting.selectors import (
+    awaiting_decision,
+    decisions_awaiting,
+    period_overview,
+    submissions_visible,
+)
 from khuyencong.reporting.services import submission_decide, submission_submit, submissions_import
 from khuyencong.testing.projects import LINE_AMOUNT, make_project
 
@@ -222,3 +228,37 @@ def test_a_region_report_from_submissions_carries_the_provinces_checks(world):
     assert flagged[0]["figures"]["version"] == 1
     assert flagged[0]["message"].startswith("Tỉnh Khánh Hòa: ")
     assert not [c for c in report["checks"] if c["figures"].get("unit") == "48"]
+
+
+def test_the_decisions_awaiting_a_user_are_those_the_user_may_take(world, settled):
+    """The home page's count and the list's inbox: what awaits a decision that this user may take —
+    the ministry every province's, a region's approver the region's, a province nobody's."""
+    csv = (
+        "year,through_month,unit_code,source,content_group,plan_dong,executed_dong\n"
+        "2025,9,01,KCDP,,9000000000,1000000000\n"
+    )
+    submissions_import(
+        actor=world.user(Role.SYSTEM_ADMIN), name="ha-noi.csv", content=csv.encode(), approve=False
+    )
+    own = _submit(world)
+    ha_noi = Submission.objects.get(unit__code="01")
+    region_approver = user_create(
+        actor=None,
+        username="test.region-approver",
+        password=None,
+        agency=world.agency("kctv-mttn"),
+        roles=[Role.MINISTRY_OFFICER],
+    )
+    expected = {
+        world.user(Role.MINISTRY_OFFICER): {own, ha_noi},
+        region_approver: {own},
+        world.user(Role.REGION_VIEWER): set(),
+        world.user(Role.PROVINCE_APPROVER): set(),
+        world.user(Role.PROVINCE_OFFICER): set(),
+        world.user(Role.AUDITOR): set(),
+    }
+    for user, submissions in expected.items():
+        mine = decisions_awaiting(user)
+        assert set(mine) == submissions, user
+        assert set(mine) == {s for s in awaiting_decision(user) if may_decide(user, s.unit)}, user
+        assert mine.count() == len(submissions)
