@@ -4,16 +4,22 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from khuyencong.core.admin_audit import AuditedAdmin
 from khuyencong.core.audit import audit_record
 from khuyencong.core.errors import DomainError
 
 from .choices import Role
 from .models import Agency, AgencyName, ApiToken, User
 from .services import api_token_admin_revoke, user_set_roles
+
+# Permissions come from roles (accounts.backends.RoleBackend); Django's groups are not used, and an
+# editable group would grant permissions beside the roles, unaudited.
+admin.site.unregister(Group)
 
 
 class AgencyNameInline(admin.TabularInline):
@@ -22,7 +28,7 @@ class AgencyNameInline(admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(AuditedAdmin, SimpleHistoryAdmin):
     list_display = [
         "code",
         "name",

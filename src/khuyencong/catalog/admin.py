@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from khuyencong.core.admin_audit import AuditedAdmin
+
 from .models import Activity, ContentGroup, Indicator, Programme, ProgrammeTarget, SupportNorm
 
 
@@ -16,7 +18,7 @@ class ContentGroupInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
+class ProgrammeAdmin(AuditedAdmin, SimpleHistoryAdmin):
     list_display = ["code", "name", "kind", "year_from", "year_to", "legal_basis"]
     list_filter = ["kind"]
     search_fields = ["code", "name", "legal_basis"]
@@ -25,7 +27,7 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ContentGroup)
-class ContentGroupAdmin(SimpleHistoryAdmin):
+class ContentGroupAdmin(AuditedAdmin, SimpleHistoryAdmin):
     list_display = ["code", "number", "name", "programme", "valid_from", "valid_to"]
     list_filter = ["programme"]
     search_fields = ["code", "name"]
@@ -33,7 +35,7 @@ class ContentGroupAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(SimpleHistoryAdmin):
+class ActivityAdmin(AuditedAdmin, SimpleHistoryAdmin):
     list_display = ["code", "name", "valid_from", "valid_to"]
     list_filter = ["groups__programme"]
     search_fields = ["code", "name"]
@@ -41,14 +43,14 @@ class ActivityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(AuditedAdmin, SimpleHistoryAdmin):
     list_display = ["code", "name", "unit", "valid_from", "valid_to"]
     search_fields = ["code", "name"]
     filter_horizontal = ["activities"]
 
 
 @admin.register(SupportNorm)
-class SupportNormAdmin(SimpleHistoryAdmin):
+class SupportNormAdmin(AuditedAdmin, SimpleHistoryAdmin):
     list_display = [
         "code",
         "activity",

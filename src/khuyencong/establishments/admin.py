@@ -1,17 +1,19 @@
 from django.contrib import admin
 
+from khuyencong.core.admin_audit import AuditedAdmin
+
 from .models import EligibilityRule, Establishment, Industry
 
 
 @admin.register(Industry)
-class IndustryAdmin(admin.ModelAdmin):
+class IndustryAdmin(AuditedAdmin):
     list_display = ["code", "name", "section"]
     list_filter = ["section"]
     search_fields = ["code", "name"]
 
 
 @admin.register(EligibilityRule)
-class EligibilityRuleAdmin(admin.ModelAdmin):
+class EligibilityRuleAdmin(AuditedAdmin):
     list_display = ["code", "legal_basis", "valid_from", "valid_to"]
 
 

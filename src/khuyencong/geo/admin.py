@@ -1,11 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from khuyencong.core.admin_audit import AuditedAdmin
+
 from .models import AdministrativeUnit, Region, RegionMembership, UnitSuccession
 
 
 @admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(admin.ModelAdmin):
+class AdministrativeUnitAdmin(AuditedAdmin):
     list_display = ["code", "name", "level", "type", "province", "current_province", "valid_from", "valid_to"]
     list_filter = ["level", "type", "valid_to"]
     search_fields = ["code", "name"]
@@ -17,7 +19,7 @@ class AdministrativeUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(UnitSuccession)
-class UnitSuccessionAdmin(admin.ModelAdmin):
+class UnitSuccessionAdmin(AuditedAdmin):
     list_display = ["predecessor", "successor", "effective_date", "is_primary", "partial"]
     list_filter = ["is_primary", "partial", "predecessor__level"]
     search_fields = ["predecessor__name", "successor__name", "predecessor__code"]
@@ -32,13 +34,13 @@ class RegionMembershipInline(admin.TabularInline):
 
 
 @admin.register(Region)
-class RegionAdmin(SimpleHistoryAdmin):
+class RegionAdmin(AuditedAdmin, SimpleHistoryAdmin):
     list_display = ["code", "name", "order"]
     inlines = [RegionMembershipInline]
 
 
 @admin.register(RegionMembership)
-class RegionMembershipAdmin(SimpleHistoryAdmin):
+class RegionMembershipAdmin(AuditedAdmin, SimpleHistoryAdmin):
     list_display = ["province", "region", "year_from", "year_to", "basis", "note"]
     list_filter = ["region", "basis", "year_from"]
     search_fields = ["province__name", "note"]

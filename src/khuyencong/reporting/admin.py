@@ -7,12 +7,14 @@ from django.template.loader import get_template
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from khuyencong.core.admin_audit import AuditedAdmin
+
 from .models import NarrativeTemplate, ReportDeadline
 from .narrative import DEFAULT, template_error
 
 
 @admin.register(ReportDeadline)
-class ReportDeadlineAdmin(admin.ModelAdmin):
+class ReportDeadlineAdmin(AuditedAdmin):
     list_display = ["through_month", "days", "valid_from", "valid_to", "legal_basis"]
     list_filter = ["through_month"]
 
@@ -37,6 +39,6 @@ class NarrativeTemplateForm(forms.ModelForm):
 
 
 @admin.register(NarrativeTemplate)
-class NarrativeTemplateAdmin(SimpleHistoryAdmin):
+class NarrativeTemplateAdmin(AuditedAdmin, SimpleHistoryAdmin):
     form = NarrativeTemplateForm
     list_display = ["name", "valid_from", "valid_to"]

@@ -1,10 +1,11 @@
 """Every registered door × every role × own/foreign, and anonymously. See khuyencong.testing.access."""
 
 import json
+import re
 
 import pytest
 from django.conf import settings
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from khuyencong.accounts.choices import Role
 from khuyencong.testing.access import DOORS, EXEMPT, load_all
@@ -91,12 +92,65 @@ def _url_names(patterns, namespace=""):
             yield f"{namespace}{p.name}"
 
 
+# The admin site's own pages that every visitor reaches by design.
+ADMIN_EXEMPT = {
+    "admin:login": "the admin's login page is public by design; it accepts system administrators only",
+    "admin:logout": "POST-only sign-out of the signed-in user",
+    "admin:None": "the admin's unnamed catch-all for unknown paths, behind the same login (tested below)",
+}
+
+
+def _admin_urls():
+    """Every admin URL, with a placeholder for each argument (no object needs to exist: the site refuses
+    a user who may not use it before it looks anything up)."""
+    admin = next(p for p in get_resolver().url_patterns if getattr(p, "namespace", None) == "admin")
+
+    def walk(patterns, prefix):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern) and p.name:
+                route = prefix + str(p.pattern)
+                for arg in re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)", route):
+                    name = arg[0] or arg[1]
+                    route = re.sub(rf"<(?:\w+:)?{name}>|\(\?P<{name}>[^)]*\)", _placeholder(name), route)
+                route = re.sub(r"\([^)]*\)", "1", route)  # unnamed groups (simple_history's)
+                yield f"admin:{p.name}", "/" + route.replace("^", "").replace("$", "")
+
+    return sorted(set(walk(admin.url_patterns, str(admin.pattern))))
+
+
+def _placeholder(name: str) -> str:
+    return "accounts" if name == "app_label" else "1"
+
+
+def test_the_admin_site_is_for_system_administrators_only(client, world):
+    """Every admin URL: anonymous visitors and every role but the system administrator are sent to the
+    admin's login page, whatever the page; the system administrator reaches the index and the lists."""
+    urls = [(name, url) for name, url in _admin_urls() if name not in ADMIN_EXEMPT]
+    assert len(urls) > 60, urls  # the registered models' lists, forms and histories
+    urls.append(("catch-all", reverse("admin:index") + "khong-co/trang-nay/"))
+    for role in [None, *(r for r in Role if r != Role.SYSTEM_ADMIN)]:
+        client.logout()
+        # anonymous visitors meet a login (the site's or the admin's), signed-in users the admin's
+        login = (
+            (reverse(settings.LOGIN_URL), reverse("admin:login")) if role is None else reverse("admin:login")
+        )
+        if role is not None:
+            client.force_login(world.user(role))
+        for name, url in urls:
+            response = client.get(url)
+            assert response.status_code == 302, (role, name, url, response.status_code)
+            assert response["Location"].startswith(login), (role, name, url, response["Location"])
+    client.force_login(world.user(Role.SYSTEM_ADMIN))
+    for name, url in urls:
+        if name == "admin:index" or name.endswith("_changelist"):
+            assert client.get(url).status_code == 200, (name, url)
+
+
 def test_every_url_has_a_door_or_an_exemption():
-    """Meta-test: a new page or endpoint must be registered in the harness (or exempted with a reason)."""
-    covered = {d.url_name for d in DOORS} | set(EXEMPT)
-    missing = sorted(
-        name
-        for name in set(_url_names(get_resolver().url_patterns))
-        if not name.startswith("admin:") and name not in covered
-    )
+    """Meta-test: a new page or endpoint must be registered in the harness (or exempted with a reason);
+    admin URLs are covered by the test above."""
+    covered = {d.url_name for d in DOORS} | set(EXEMPT) | set(ADMIN_EXEMPT) | {n for n, _ in _admin_urls()}
+    missing = sorted(name for name in set(_url_names(get_resolver().url_patterns)) if name not in covered)
     assert not missing, f"URLs without an access test (register them in <app>/tests/doors.py): {missing}"
