@@ -22,9 +22,10 @@ run: install assets messages migrate reference demo  ## install, prepare the SQL
 test: install assets os-deps messages  ## install and run the whole suite (SQLite, or PostgreSQL with DATABASE_URL)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: install assets  ## ruff, migrations in sync, Django checks, mypy on services and selectors
+lint: install assets  ## ruff, the apps' layers (import-linter), migrations in sync, Django checks, mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PYTHONPATH=src $(BIN)/lint-imports --no-cache
 	$(BIN)/khuyencong makemigrations --check --dry-run
 	$(BIN)/khuyencong check --fail-level WARNING
 	$(BIN)/mypy

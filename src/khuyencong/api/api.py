@@ -2,8 +2,8 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
 from khuyencong.accounts.api import router as accounts_router
+from khuyencong.accounts.units_api import router as geo_router
 from khuyencong.catalog.api import router as catalog_router
-from khuyencong.geo.api import router as geo_router
 
 from . import errors
 from .auth import AUTH

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from khuyencong.accounts.jurisdiction import Action, allows, get_in_scope
 from khuyencong.core import errors
 from khuyencong.core.audit import audit_for
+from khuyencong.core.panels import panels
 from khuyencong.geo.models import AdministrativeUnit
 
 from . import services
@@ -186,24 +187,10 @@ def _detail_context(request: HttpRequest, establishment: Establishment, **extra:
     today = timezone.localdate()
     can_change = allows(user, Action.CHANGE) and establishment.is_active
     merged_into = establishment.merged_into
-    # Projects, the ledger and events sit above the registry: the profile reads them through selectors.
-    from khuyencong.events.selectors import entries_visible, participations_visible, titles_visible
-    from khuyencong.finance.selectors import establishment_support, machinery_repeats
-
-    support = establishment_support(user, establishment)
     return {
-        "fair_participations": participations_visible(user)
-        .filter(establishment=establishment)
-        .select_related("fair", "project")
-        .order_by("-fair__start_date"),
-        "selection_entries": entries_visible(user)
-        .filter(establishment=establishment)
-        .select_related("selection")
-        .order_by("-selection__year"),
-        "titles": titles_visible(user).filter(establishment=establishment).order_by("-year"),
-        "support": support,
-        "support_total": sum(row.support for row in support if row.project.state != "stopped"),
-        "machinery_repeats": machinery_repeats(support),
+        # the fairs, selections, titles (events) and the support received (finance): apps above the
+        # registry contribute their panels (core.panels)
+        **panels("establishments.detail", request, establishment),
         "nav": NAV,
         "est": establishment,
         "today": today,

@@ -6,6 +6,13 @@ class EventsConfig(AppConfig):
     name = "khuyencong.events"
     verbose_name = _("Events and outputs")
 
+    def ready(self):
+        from khuyencong.core.panels import contribute
+
+        from .panels import establishment_events
+
+        contribute("establishments.detail", establishment_events)
+
     def seed_demo(self, *, report):
         from .demo import demo_seed
 

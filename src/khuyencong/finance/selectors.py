@@ -21,6 +21,7 @@ from khuyencong.geo.selectors import containment_q, province_field, region_q
 from khuyencong.plans.selectors import group_codes
 from khuyencong.projects.choices import ProjectState
 from khuyencong.projects.models import Participant, Project
+from khuyencong.projects.ports import Balance
 
 from .choices import EntryKind
 from .models import Contract, DisbursedMonth, LedgerEntry
@@ -82,21 +83,6 @@ def ledger_filtered(
             )
         )
     return entries
-
-
-@dataclass(frozen=True)
-class Balance:
-    contracted: int = 0  # sum of the contracts' values
-    committed: int = 0  # commitments less released commitments
-    advanced: int = 0  # advances less their reversals
-    paid: int = 0  # payments less their reversals
-    recovered: int = 0  # recoveries less their reversals
-    disbursed: int = 0  # advances + payments − recoveries
-
-    @property
-    def undisbursed(self) -> int:
-        """What is committed and not yet disbursed."""
-        return self.committed - self.disbursed
 
 
 def _sums(entries: QuerySet[LedgerEntry]) -> dict[str, int]:

@@ -35,7 +35,6 @@ from khuyencong.core.formatting import format_date, format_vnd
 from khuyencong.core.money import whole_dong
 from khuyencong.core.reference import LoadReport
 from khuyencong.establishments.models import Establishment
-from khuyencong.finance.rollup import rollup_relocate
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.geo.selectors import carried_area_q
 from khuyencong.plans.models import PlanLine
@@ -62,7 +61,8 @@ from .models import (
     ProgressReport,
     Project,
 )
-from .workflow import BY_ACTION, Transition, Who, may
+from .ports import money
+from .workflow import BY_ACTION, PROJECT_SERVICE, Transition, Who, bound_service, may
 
 REFERENCE_FILE = Path(__file__).parent / "reference" / "projects.json"
 
@@ -185,9 +185,7 @@ def line_used(line: PlanLine, on: dt.date, *, exclude: Project | None = None) ->
     used = projects.filter(state__in=COMMITTED_STATES).aggregate(s=Sum("support_amount"))["s"] or 0
     stopped = projects.filter(state=ProjectState.STOPPED)
     if stopped.exists():
-        from khuyencong.finance.selectors import disbursed_by_project  # finance sits above projects
-
-        used += sum(disbursed_by_project(stopped).values())
+        used += sum(money().disbursed_by_project(stopped).values())
     return used
 
 
@@ -404,7 +402,7 @@ def _apply(project: Project, values: dict[str, Any]) -> None:
     project.version += 1
     project.save()
     if project.location_id != old_location:
-        rollup_relocate(project, old_location_id=old_location)
+        money().relocate(project, old_location_id=old_location)
 
 
 @transaction.atomic
@@ -691,6 +689,20 @@ def project_transition(
         params=params,
         effect=EFFECTS.get(action, _no_effect),
     )
+
+
+def lifecycle_take(
+    *, actor: Any, project: Project, action: str, version: int | None, **fields: Any
+) -> Project:
+    """The one door to the lifecycle, for the project page and the API: take `action` with its fields
+    (workflow.TRANSITIONS) through the service the table names — `project_transition` for the actions
+    that move no money, finance's bound services for the others."""
+    transition = BY_ACTION.get(action)
+    if transition is None:
+        raise ValidationFailed(_("Unknown action."), code="unknown_action", field="action")
+    if transition.service == PROJECT_SERVICE:
+        return project_transition(actor=actor, project=project, action=action, version=version, **fields)
+    return bound_service(action)(actor=actor, project=project, version=version, **fields)
 
 
 @transaction.atomic
@@ -1182,9 +1194,7 @@ def _validate_adjustment(actor: Any, project: Project, kind: str, changes: dict[
         name: cleaned[name] for name in allowed if name in changes or kind == AdjustmentKind.BENEFICIARY
     }
     if kind == AdjustmentKind.BUDGET:
-        from khuyencong.finance.selectors import project_balance
-
-        balance = project_balance(project)
+        balance = money().balance(project)
         floor = max(balance.disbursed, balance.contracted)
         if result.get("support_amount", project.support_amount) < floor:
             raise ValidationFailed(

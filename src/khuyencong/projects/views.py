@@ -13,6 +13,7 @@ from khuyencong.accounts.jurisdiction import Action, allows, get_in_scope
 from khuyencong.core.audit import audit_for
 from khuyencong.core.errors import NotInJurisdiction, PermissionDenied
 from khuyencong.core.exporters import Exporter
+from khuyencong.core.panels import panels
 from khuyencong.core.views import attempt, report_form_errors
 
 from . import services
@@ -31,6 +32,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import Adjustment, Deliverable, Document, Participant, Project
+from .ports import money
 from .selectors import liquidation_due, overdue_items, projects_visible, settlement_due
 from .workflow import AUDIT_LABELS, BY_ACTION, may, offers_for
 
@@ -42,12 +44,6 @@ def project_or_404(request: HttpRequest, pk: int, action: Action = Action.VIEW) 
         raise Http404 from exc
     except PermissionDenied as exc:
         raise Forbidden from exc
-
-
-def _finance():
-    from khuyencong.finance import selectors  # finance sits above projects: its figures are read here
-
-    return selectors
 
 
 def _filtered(request: HttpRequest) -> tuple[ProjectFilterForm, list[Project]]:
@@ -74,7 +70,7 @@ def _filtered(request: HttpRequest) -> tuple[ProjectFilterForm, list[Project]]:
     if form.is_valid() and form.cleaned_data.get("overdue"):
         qs = qs.filter(pk__in=list(late))
     projects = list(qs.order_by("-year", "code"))
-    disbursed = _finance().disbursed_by_project(qs)
+    disbursed = money().disbursed_by_project(qs)
     for project in projects:
         project.disbursed = disbursed.get(project.pk, 0)
         project.overdue = late.get(project.pk, [])
@@ -152,7 +148,7 @@ def _labelled(entry):
 
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_or_404(request, pk)
-    finance = _finance()
+    balance = money().balance(project)
     offers = offers_for(request.user, project)
     may_change = allows(request.user, Action.CHANGE)
     for offer in offers:
@@ -162,7 +158,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             offer.form = TransitionForm(
                 initial={
                     "version": project.version,
-                    "final_value": finance.project_balance(project).disbursed,
+                    "final_value": balance.disbursed,
                 },
                 transition=offer.transition,
                 project=project,
@@ -190,8 +186,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "nav": "projects",
             "project": project,
             "offers": offers,
-            "balance": finance.project_balance(project),
-            "statement": finance.project_statement(project),
+            "balance": balance,
             "contracts": list(project.contracts.all()),
             "participants": list(
                 project.participants.select_related("establishment", "establishment__commune")
@@ -232,16 +227,11 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "inspection_form": InspectionForm(prefix="inspection"),
             "progress_form": ProgressForm(prefix="progress", initial={"month": timezone.localdate()}),
             "decision_form": AdjustmentDecisionForm(prefix="decision"),
-            "entry_form": _entry_form(project),
             "today": timezone.localdate(),
+            # the ledger's statement and entry form (finance, above projects: core.panels)
+            **panels("projects.detail", request, project),
         },
     )
-
-
-def _entry_form(project):
-    from khuyencong.finance.forms import EntryForm
-
-    return EntryForm(project=project, prefix="entry")
 
 
 def _form_page(request, template, form, context, status_if_errors=400):
@@ -301,39 +291,14 @@ def project_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         version = form.cleaned_data["version"]
         attempt(
             request,
-            lambda: _take(request, project, action, data, version),
+            lambda: services.lifecycle_take(
+                actor=request.user, project=project, action=action, version=version, **data
+            ),
             success=_("%(action)s: done.") % {"action": transition.label},
         )
     else:
         report_form_errors(request, form)
     return redirect("projects:detail", pk=project.pk)
-
-
-def _take(request: HttpRequest, project: Project, action: str, data: dict, version: int) -> Project:
-    """The service the lifecycle table names for `action` (finance moves the money)."""
-    from khuyencong.finance.services import project_liquidate, project_stop
-
-    if action == "liquidate":
-        return project_liquidate(
-            actor=request.user,
-            project=project,
-            on=data["on"],
-            final_value=data["final_value"],
-            version=version,
-        )
-    if action == "stop":
-        return project_stop(
-            actor=request.user,
-            project=project,
-            on=data["on"],
-            reason=data["reason"],
-            destination=data["destination"],
-            target=data.get("target"),
-            version=version,
-        )
-    return services.project_transition(
-        actor=request.user, project=project, action=action, version=version, **data
-    )
 
 
 def _post_on_project(request, pk, form_class, prefix, call, success, **form_kwargs):

@@ -8,8 +8,9 @@ first, and what the form asks for. `services.project_transition` enforces it; th
 its buttons from it, the API exposes one endpoint per action, and `docs/project-lifecycle.md` is
 written from it (`khuyencong lifecycle_doc`).
 
-Money preconditions read the ledger through `khuyencong.finance.selectors` (imported where used: the
-finance app sits above projects, and this table is the one place projects looks up).
+Money preconditions read the ledger through the money port (`ports.money()`, bound by finance, which
+sits above projects); the actions that move money are finance's services, bound to their names here
+(`bind_service`).
 """
 
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.accounts.jurisdiction import Action, allows, restrict
@@ -25,6 +27,7 @@ from khuyencong.plans.services import can_approve
 
 from .choices import ProjectKind, ProjectState
 from .models import Project
+from .ports import money
 
 S = ProjectState
 
@@ -88,9 +91,7 @@ def _deliverables_achieved(p: Project) -> str | None:
 
 def _ledger_balanced(p: Project) -> str | None:
     """what is committed equals what is disbursed (the unpaid commitment was released at liquidation)"""
-    from khuyencong.finance.selectors import project_balance
-
-    balance = project_balance(p)
+    balance = money().balance(p)
     if balance.committed != balance.disbursed:
         return str(
             _("The ledger does not balance: %(committed)s committed, %(disbursed)s disbursed.")
@@ -109,6 +110,9 @@ class Field:
     required: bool = True
 
 
+PROJECT_SERVICE = "projects.services.project_transition"  # the actions that move no money
+
+
 @dataclass(frozen=True)
 class Transition:
     action: str
@@ -121,7 +125,7 @@ class Transition:
     effects: Any = ""  # what the action does besides changing the state (for the docs and the page)
     style: str = "primary"
     confirm: Any = ""
-    service: str = "projects.services.project_transition"
+    service: str = PROJECT_SERVICE
     # Preconditions the action's own form fulfils (the contract form records the contract): the page
     # offers the action without waiting for them; the service still checks them.
     form_fulfils: tuple[Callable[[Project], str | None], ...] = ()
@@ -270,6 +274,24 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
 )
 BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
+
+_services: dict[str, Callable[..., Project]] = {}
+
+
+def bind_service(action: str, service: Callable[..., Project]) -> None:
+    """Let an app above projects take `action` with `service`, the one the table names for it."""
+    named = BY_ACTION[action].service
+    if named == PROJECT_SERVICE or named.rsplit(".", 1)[-1] != service.__name__:
+        raise ImproperlyConfigured(f"{action}: the lifecycle table names {named}, not {service.__name__}")
+    _services[action] = service
+
+
+def bound_service(action: str) -> Callable[..., Project]:
+    """The service an app above bound for `action` (`services.lifecycle_take` calls it)."""
+    try:
+        return _services[action]
+    except KeyError:
+        raise ImproperlyConfigured(f"{action}: {BY_ACTION[action].service} is not bound") from None
 
 
 @dataclass

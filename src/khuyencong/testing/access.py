@@ -13,6 +13,7 @@ target: "own" (in the jurisdiction of every scoped test user: Khánh Hòa / phư
   `foreign_marker` must not appear.
 """
 
+import dis
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -45,6 +46,25 @@ class Door:
     @property
     def id(self) -> str:
         return f"{self.kind}:{self.method}:{self.url_name}"
+
+    @property
+    def path_reads_user(self) -> bool:
+        """Whether `path` looks at the requesting user (its third argument): then its target is built
+        for each role; otherwise once for all roles (test_access_matrix's DoorTargets)."""
+        return self.per_user or _reads_argument(self.path, 2)
+
+
+def _reads_argument(function: Callable, position: int) -> bool:
+    code = function.__code__  # type: ignore[attr-defined]
+    name = code.co_varnames[position]
+    if name in code.co_cellvars:  # read by a nested function
+        return True
+    for instruction in dis.get_instructions(code):
+        if instruction.opname.startswith("LOAD_FAST"):
+            loaded = instruction.argval if isinstance(instruction.argval, tuple) else (instruction.argval,)
+            if name in loaded:
+                return True
+    return False
 
 
 DOORS: list[Door] = []

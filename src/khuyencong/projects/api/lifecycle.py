@@ -1,10 +1,9 @@
 """The lifecycle over HTTP, generated from `workflow.TRANSITIONS`: the table itself, and one endpoint per
 action whose body is the action's fields and the `version` read; the endpoint calls the service the
-table names for the action. Any other action name answers 400 `unknown_action`."""
+table names for the action (`services.lifecycle_take`). Any other action name answers 400 `unknown_action`."""
 
 from typing import Any
 
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema
 from pydantic import StrictInt, create_model
@@ -29,7 +28,6 @@ KIND_TYPES: dict[str, Any] = {
     "project": int,  # a project's id
     "document": int,  # the id of one of the project's documents
 }
-SERVICES = {t.action: import_string(f"khuyencong.{t.service}") for t in TRANSITIONS}
 
 
 def _action_schema(t: Transition) -> type[Schema]:
@@ -84,8 +82,6 @@ def _action_arguments(request, project: Project, t: Transition, values: dict[str
                     _("The document belongs to another project."), code="invalid_fields", field=f.name
                 )
         kwargs[f.name] = value
-    if SERVICES[t.action] is services.project_transition:
-        kwargs["action"] = t.action
     return kwargs
 
 
@@ -95,9 +91,10 @@ def _take_action(request, project_id: int, action: str, payload: Schema) -> Proj
     services.require_transition_permission(request.user, project, action)  # role first, then fields
     values = payload.dict()
     version = values.pop("version")
-    SERVICES[action](
+    services.lifecycle_take(
         actor=request.user,
         project=project,
+        action=action,
         version=version,
         **_action_arguments(request, project, t, values),
     )

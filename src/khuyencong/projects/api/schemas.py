@@ -9,12 +9,12 @@ from typing import Any
 from django.urls import reverse
 from ninja import Field, Schema
 
-from khuyencong.finance.selectors import Balance, project_balance
 from khuyencong.plans.api import AgencyRef
 from khuyencong.plans.models import PlanLine
 
 from .. import services
 from ..models import Adjustment, Deliverable, Document, Participant, Project
+from ..ports import Balance, money
 from ..workflow import Field as ActionField
 from ..workflow import Transition, offers_for
 
@@ -199,7 +199,7 @@ class AdjustmentOut(Schema):
 
 
 class BalanceOut(Schema):
-    """A project's or a contract's money (finance.selectors.Balance), đồng."""
+    """A project's or a contract's money (projects.ports.Balance, computed by finance), đồng."""
 
     contracted: int
     committed: int
@@ -287,7 +287,7 @@ class ProjectDetailOut(ProjectOut):
 
     @staticmethod
     def resolve_balance(obj: Project) -> dict[str, int]:
-        return balance_out(project_balance(obj))
+        return balance_out(money().balance(obj))
 
     @staticmethod
     def resolve_actions(obj: Project, context: dict[str, Any]) -> list[dict[str, Any]]:

@@ -1,50 +1,128 @@
-"""Every registered door × every role × own/foreign, and anonymously. See khuyencong.testing.access."""
+"""Every registered door × every role × own/foreign, and anonymously. See khuyencong.testing.access.
+
+A door's target (a project in some state, a plan, a submission…) takes many service calls to build, and
+the same target serves every role: `DoorTargets` builds it once per door and own/foreign, in a
+transaction that the tests of all roles share — each test runs in its own savepoint inside it, so what
+one role's request writes is gone before the next — and rolls it back when the next door starts. A
+door whose path looks at the user (its own token, a report scope of its own) is built for each role."""
 
 import json
 import re
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from khuyencong.accounts.choices import Role
+from khuyencong.core.models import AuditEntry
+from khuyencong.testing import world as world_module
 from khuyencong.testing.access import DOORS, EXEMPT, load_all
 from khuyencong.testing.world import NATION_ROLES
 
 load_all()
 
 
-def _call(client, d, url, w, user):
-    kwargs = {}
-    if d.data is not None:
-        payload = d.data(w, user)
-        if d.kind == "api":
-            kwargs = {"data": json.dumps(payload), "content_type": "application/json"}
-        else:
-            kwargs = {"data": payload}
-    return getattr(client, d.method)(url, **kwargs)
+class DoorTargets:
+    """The URL of one door's target, built once per group of tests in a shared, rolled-back transaction."""
+
+    def __init__(self, blocker):
+        self.blocker = blocker
+        self.key = None
+        self.url = ""
+        self.atomic = None
+
+    def url_for(self, key, build) -> str:
+        if key != self.key:
+            self.close()
+            with self.blocker.unblock():
+                atomic = transaction.atomic()
+                atomic._from_testcase = True  # like TestCase's own: services' durable blocks nest in it
+                atomic.__enter__()
+                self.atomic = atomic
+                try:
+                    self.url = build()
+                except BaseException:
+                    self.close()
+                    raise
+            self.key = key
+        return self.url
+
+    def close(self) -> None:
+        if self.atomic is not None:
+            with self.blocker.unblock():
+                transaction.set_rollback(True)
+                self.atomic.__exit__(None, None, None)
+            self.atomic, self.key = None, None
 
 
+@pytest.fixture(scope="module")
+def door_targets(django_db_setup, django_db_blocker):
+    targets = DoorTargets(django_db_blocker)
+    yield targets
+    targets.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_shared_target_left_open(request, door_targets):
+    """A test that builds its own data does not run inside the last door's transaction."""
+    if "door_url" not in request.fixturenames:
+        door_targets.close()
+
+
+@pytest.fixture
+def door_url(request, door_targets):
+    """The test's URL, built before the test's own transaction opens (so inside the shared one)."""
+    params = request.node.callspec.params
+    d, target = params["d"], params.get("target", "own")
+    role = params.get("role", Role.PROVINCE_OFFICER)
+    w = world_module.World()
+    key = (request.function.__name__, d.id, target, role if d.path_reads_user else None)
+    return door_targets.url_for(key, lambda: d.path(w, target, w.user(role)))
+
+
+def _request(d, w, user) -> dict:
+    """The request's body (building it may write: a payload naming a new record)."""
+    if d.data is None:
+        return {}
+    payload = d.data(w, user)
+    if d.kind == "api":
+        return {"data": json.dumps(payload), "content_type": "application/json"}
+    return {"data": payload}
+
+
+# Grouped by door and target, so that one build serves every role (and, under pytest-xdist, one
+# worker runs the group).
 CASES = [
-    pytest.param(d, role, target, id=f"{d.id}-{role.value}-{target}")
+    pytest.param(
+        d,
+        role,
+        target,
+        id=f"{d.id}-{role.value}-{target}",
+        marks=pytest.mark.xdist_group(f"{d.id}-{target}"),
+    )
     for d in DOORS
-    for role in Role
     for target in (("own", "foreign") if (d.scoped or d.per_user) else ("own",))
+    for role in Role
 ]
 
 
 @pytest.mark.parametrize(("d", "role", "target"), CASES)
-def test_door_for_role(client, world, d, role, target):
+def test_door_for_role(door_url, client, world, d, role, target):
     user = world.user(role)
     client.force_login(user)
-    url = d.path(world, target, user)
-    response = _call(client, d, url, world, user)
+    url = door_url
+    body = _request(d, world, user)
+    audited = AuditEntry.objects.count()
+    response = getattr(client, d.method)(url, **body)
 
     sees_foreign = role in NATION_ROLES and not d.per_user
     if role not in d.roles:
         # Out of jurisdiction stays "not found" whatever the role; in it, a role that may not act gets 403.
         expected = 403 if target == "own" or sees_foreign else 404
         assert response.status_code == expected, f"{url} as {role} ({target}): {response.status_code}"
+        if d.method != "get":
+            assert AuditEntry.objects.count() == audited, f"{url} as {role}: refused, yet audited"
         return
     body = (b"".join(response.streaming_content) if response.streaming else response.content).decode(
         errors="replace"
@@ -70,9 +148,11 @@ def test_door_for_role(client, world, d, role, target):
 
 
 @pytest.mark.parametrize("d", DOORS, ids=lambda d: d.id)
-def test_door_anonymous(client, world, d):
-    url = d.path(world, "own", world.user(Role.PROVINCE_OFFICER))
+def test_door_anonymous(door_url, client, world, d):
+    url = door_url
+    audited = AuditEntry.objects.count()
     response = getattr(client, d.method)(url)
+    assert AuditEntry.objects.count() == audited
     if d.kind == "api":
         assert response.status_code == 401
         assert response.json()["code"] == "not_authenticated"

@@ -1,18 +1,21 @@
+"""Administrative units and regions over HTTP. Each list is scoped to the caller's jurisdiction, which
+accounts holds; geo sits below accounts, so its endpoints are served from here."""
+
 import datetime as dt
 
 from django.db.models import Q
 from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
-from khuyencong.accounts.jurisdiction import get_in_scope, restrict
 from khuyencong.core.api_types import BIGINT_MAX, Date, Year
 from khuyencong.core.pagination import Paginated
 from khuyencong.core.text import fold
 from khuyencong.core.validity import valid_on_q
+from khuyencong.geo.choices import Level
+from khuyencong.geo.models import AdministrativeUnit, Region
+from khuyencong.geo.selectors import memberships_in
 
-from .choices import Level
-from .models import AdministrativeUnit, Region
-from .selectors import memberships_in
+from .jurisdiction import get_in_scope, restrict
 
 router = Router(tags=["geography"])
 
