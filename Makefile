@@ -19,8 +19,9 @@ run: install assets messages migrate reference demo  ## install, prepare the SQL
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/khuyencong runserver $(HOST):$(PORT)
 
+# On every CPU (pytest-xdist, a test database per worker); an access-matrix door's tests stay together.
 test: install assets os-deps messages  ## install and run the whole suite (SQLite, or PostgreSQL with DATABASE_URL)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 lint: install assets  ## ruff, the apps' layers (import-linter), migrations in sync, Django checks, mypy
 	$(BIN)/ruff check .

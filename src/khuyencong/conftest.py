@@ -8,10 +8,21 @@ import pytest
 from khuyencong.testing import world as world_module
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_passwords():
+    """Hashing with Argon2 costs a tenth of a second a password by design; tests that create or log in
+    users hash with MD5 instead (accounts/tests/test_login.py checks the product's Argon2)."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(_fast_passwords, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         world_module.build()
+        world_module.save()  # browser tests flush the database; the world comes back from this copy
 
 
 @pytest.fixture(autouse=True, scope="session")

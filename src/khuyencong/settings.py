@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "khuyencong.finance",
     "khuyencong.events",
     "khuyencong.reporting",
+    "khuyencong.demo",
     "khuyencong.api",
     "khuyencong.ui",
 ]

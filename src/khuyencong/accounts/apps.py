@@ -10,8 +10,3 @@ class AccountsConfig(AppConfig):
         from .services import agencies_load
 
         agencies_load(report=report)
-
-    def seed_demo(self, *, report):
-        from .demo import demo_seed
-
-        demo_seed(report=report)

@@ -10,8 +10,3 @@ class EstablishmentsConfig(AppConfig):
         from .services import reference_load
 
         reference_load(report=report)
-
-    def seed_demo(self, *, report):
-        from .demo import demo_seed
-
-        demo_seed(report=report)

@@ -12,8 +12,3 @@ class EventsConfig(AppConfig):
         from .panels import establishment_events
 
         contribute("establishments.detail", establishment_events)
-
-    def seed_demo(self, *, report):
-        from .demo import demo_seed
-
-        demo_seed(report=report)

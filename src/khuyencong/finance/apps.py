@@ -31,8 +31,3 @@ class FinanceConfig(AppConfig):
         from .services import advance_rules_load
 
         advance_rules_load(report=report)
-
-    def seed_demo(self, *, report):
-        from .demo import demo_seed
-
-        demo_seed(report=report)

@@ -10,8 +10,3 @@ class PlansConfig(AppConfig):
         from .services import deadlines_load
 
         deadlines_load(report=report)
-
-    def seed_demo(self, *, report):
-        from .demo import demo_seed
-
-        demo_seed(report=report)

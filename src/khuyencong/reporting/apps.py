@@ -17,8 +17,3 @@ class ReportingConfig(AppConfig):
         from .services import reporting_reference_load
 
         reporting_reference_load(report=report)
-
-    def seed_demo(self, *, report):
-        from .demo import demo_seed
-
-        demo_seed(report=report)

@@ -9,7 +9,10 @@ the legacy units that roll up into them, the reference agencies, and one user pe
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
 
 from khuyencong.accounts.choices import AgencyKind, JurisdictionKind, Role
 from khuyencong.accounts.models import Agency, User
@@ -76,9 +79,47 @@ def build() -> None:
 
 
 def ensure() -> None:
-    """Build the world unless it is there (a transactional test flushes the database)."""
+    """Build the world unless it is there (a transactional test flushes the database): from the copy
+    `save()` kept, which is much faster than building it again."""
     if not User.objects.filter(username=f"test.{Role.SYSTEM_ADMIN.value}").exists():
-        build()
+        if _saved:
+            restore()
+        else:
+            build()
+
+
+# Every row of the world as built, model by model (the session's setup keeps it: `save()`).
+_saved: list[tuple[type[models.Model], list[models.Model]]] = []
+
+
+def _tables() -> list[type[models.Model]]:
+    return [m for m in apps.get_models(include_auto_created=True) if m._meta.managed and not m._meta.proxy]
+
+
+def save() -> None:
+    """Keep a copy of every row the world holds now, to restore after a flush."""
+    saved = []
+    for model in _tables():
+        if model._meta.parents:
+            raise TypeError(f"{model._meta.label}: multi-table inheritance cannot be saved row by row")
+        rows = list(model._base_manager.order_by("pk"))
+        if rows:
+            saved.append((model, rows))
+    _saved[:] = saved
+
+
+@transaction.atomic
+def restore() -> None:
+    """Put the saved rows back with their ids (the flush's post_migrate recreated content types and
+    permissions under new ids: they are replaced). Foreign keys are checked at commit."""
+    with connection.cursor() as cursor:
+        for model, _rows in _saved:
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
+    for model, rows in _saved:
+        model._base_manager.bulk_create(rows, batch_size=500)
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [model for model, _rows in _saved]):
+            cursor.execute(sql)
 
 
 @dataclass

@@ -1,11 +1,10 @@
 """Log-in, lock-out, log-out, password change and the demo data."""
 
-import pytest
-from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 
 from khuyencong.accounts.choices import Role
-from khuyencong.accounts.models import User
+from khuyencong.accounts.services import user_create
 from khuyencong.testing.world import PASSWORD
 
 
@@ -48,7 +47,20 @@ def test_lock_out_after_repeated_failures(client, world, settings):
 
 
 def test_passwords_are_hashed_with_argon2(world):
-    assert world.user(Role.PROVINCE_OFFICER).password.startswith("argon2")
+    """The product hashes with Argon2 (the tests run with a fast hasher: conftest.py)."""
+    from khuyencong import settings as product
+
+    with override_settings(PASSWORD_HASHERS=product.PASSWORD_HASHERS):
+        user = user_create(
+            actor=None,
+            username="kiem.tra.argon2",
+            password="mat-khau-kiem-thu-argon2",
+            agency=world.agency("ttkc-56"),
+            roles=[Role.PROVINCE_OFFICER],
+            full_name="Kiểm tra Argon2",
+        )
+        assert user.password.startswith("argon2$")
+        assert user.check_password("mat-khau-kiem-thu-argon2")
 
 
 def test_password_change(client, world):
@@ -77,17 +89,3 @@ def test_password_change_refuses_a_short_password(client, world):
     assert response.status_code == 200
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
-
-
-@pytest.mark.django_db
-def test_seed_demo_is_idempotent_and_gives_one_user_per_role(world):
-    call_command("load_reference", province=["56"], verbosity=0)
-    call_command("seed_demo", verbosity=0)
-    before = User.objects.count()
-    call_command("seed_demo", verbosity=0)
-    assert User.objects.count() == before
-    from khuyencong.accounts.demo import DEMO_USERS
-
-    demo = User.objects.filter(username__in=[u[0] for u in DEMO_USERS])
-    assert {r for u in demo for r in u.role_set} == set(Role)
-    assert demo.get(username="chi.lan").agency.code == "ttkc-56"

@@ -11,13 +11,13 @@ import re
 
 import pytest
 from django.conf import settings
-from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from khuyencong.accounts.choices import Role
 from khuyencong.core.models import AuditEntry
 from khuyencong.testing import world as world_module
 from khuyencong.testing.access import DOORS, EXEMPT, load_all
+from khuyencong.testing.shared import SharedTransaction
 from khuyencong.testing.world import NATION_ROLES
 
 load_all()
@@ -27,33 +27,20 @@ class DoorTargets:
     """The URL of one door's target, built once per group of tests in a shared, rolled-back transaction."""
 
     def __init__(self, blocker):
-        self.blocker = blocker
+        self.rows = SharedTransaction(blocker)
         self.key = None
         self.url = ""
-        self.atomic = None
 
     def url_for(self, key, build) -> str:
-        if key != self.key:
-            self.close()
-            with self.blocker.unblock():
-                atomic = transaction.atomic()
-                atomic._from_testcase = True  # like TestCase's own: services' durable blocks nest in it
-                atomic.__enter__()
-                self.atomic = atomic
-                try:
-                    self.url = build()
-                except BaseException:
-                    self.close()
-                    raise
+        if key != self.key or not self.rows.is_open:
+            self.key = None
+            self.url = self.rows.open(build)
             self.key = key
         return self.url
 
     def close(self) -> None:
-        if self.atomic is not None:
-            with self.blocker.unblock():
-                transaction.set_rollback(True)
-                self.atomic.__exit__(None, None, None)
-            self.atomic, self.key = None, None
+        self.rows.close()
+        self.key = None
 
 
 @pytest.fixture(scope="module")

@@ -13,14 +13,20 @@ from django.db import transaction
 from khuyencong.accounts.models import Agency, User
 from khuyencong.core.reference import LoadReport
 from khuyencong.establishments.models import Establishment
+from khuyencong.events import services
+from khuyencong.events.choices import (
+    FairLevel,
+    ProductGroup,
+    SelectionLevel,
+    TitleKind,
+    TitleLevel,
+    TrainingKind,
+)
+from khuyencong.events.models import ArtisanTitle, Fair, ProductSelection, Training
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.geo.selectors import unit_on
 from khuyencong.projects.models import Project
 from khuyencong.projects.services import ACHIEVABLE_STATES
-
-from . import services
-from .choices import FairLevel, ProductGroup, SelectionLevel, TitleKind, TitleLevel, TrainingKind
-from .models import ArtisanTitle, Fair, ProductSelection, Training
 
 PROVINCE = "56"  # Khánh Hòa
 BOOTH_COST = 12_000_000  # đồng per standard booth: supported in full at programme fairs, 80% elsewhere

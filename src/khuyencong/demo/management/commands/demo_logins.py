@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from khuyencong.accounts.demo import DEMO_PASSWORD, DEMO_USERS
 from khuyencong.accounts.models import User
+from khuyencong.demo.accounts import DEMO_PASSWORD, DEMO_USERS
 
 
 class Command(BaseCommand):

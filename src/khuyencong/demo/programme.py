@@ -31,12 +31,22 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from khuyencong.accounts.demo import DEMO_PROVINCE
 from khuyencong.accounts.models import Agency, User
 from khuyencong.catalog.choices import NormCondition
 from khuyencong.catalog.models import Indicator
 from khuyencong.core.reference import LoadReport
 from khuyencong.establishments.models import Establishment
+from khuyencong.finance.choices import EntryKind
+from khuyencong.finance.models import Contract
+from khuyencong.finance.selectors import contract_balance, project_balance
+from khuyencong.finance.services import (
+    advance_share,
+    contract_sign,
+    entry_record,
+    entry_reverse,
+    project_liquidate,
+    project_stop,
+)
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.geo.selectors import region_of
 from khuyencong.plans.choices import FundingSource, PlanStatus, RevisionStatus
@@ -63,17 +73,7 @@ from khuyencong.projects.services import (
 )
 from khuyencong.projects.workflow import Who
 
-from .choices import EntryKind
-from .models import Contract
-from .selectors import contract_balance, project_balance
-from .services import (
-    advance_share,
-    contract_sign,
-    entry_record,
-    entry_reverse,
-    project_liquidate,
-    project_stop,
-)
+from .accounts import DEMO_PROVINCE
 
 log = logging.getLogger(__name__)
 

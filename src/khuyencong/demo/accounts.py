@@ -6,12 +6,11 @@ both today's units and the legacy ones that roll up into them.
 
 from django.db import transaction
 
+from khuyencong.accounts.choices import AgencyKind, JurisdictionKind, Role
+from khuyencong.accounts.models import Agency, AgencyName, User
+from khuyencong.accounts.services import user_create
 from khuyencong.core.reference import LoadReport
 from khuyencong.geo.models import AdministrativeUnit, Region
-
-from .choices import AgencyKind, JurisdictionKind, Role
-from .models import Agency, AgencyName, User
-from .services import user_create
 
 DEMO_PASSWORD = "khuyencong-demo"  # noqa: S105 — printed for the demo; never used outside `make run`
 DEMO_PROVINCE = "56"  # Khánh Hòa

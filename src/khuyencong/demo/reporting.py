@@ -11,10 +11,9 @@ from khuyencong.accounts.models import User
 from khuyencong.core.reference import LoadReport
 from khuyencong.geo.models import Region
 from khuyencong.geo.selectors import region_provinces
-
-from .live import Period
-from .models import Submission
-from .services import submission_decide, submission_submit
+from khuyencong.reporting.live import Period
+from khuyencong.reporting.models import Submission
+from khuyencong.reporting.services import submission_decide, submission_submit
 
 YEAR = 2025
 KHANH_HOA = "56"

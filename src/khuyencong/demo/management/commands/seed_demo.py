@@ -1,7 +1,7 @@
-from django.apps import apps
 from django.core.management.base import BaseCommand
 
 from khuyencong.core.reference import LoadReport
+from khuyencong.demo.seed import seed
 
 
 class Command(BaseCommand):
@@ -11,8 +11,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = LoadReport()
-        for config in apps.get_app_configs():
-            seeder = getattr(config, "seed_demo", None)
-            if seeder:
-                seeder(report=report)
+        seed(report=report)
         self.stdout.write(f"Demo data: {report}")

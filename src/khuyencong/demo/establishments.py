@@ -7,12 +7,11 @@ from django.db import transaction
 
 from khuyencong.accounts.models import User
 from khuyencong.core.reference import LoadReport
+from khuyencong.establishments.choices import LegalForm
+from khuyencong.establishments.identity import tax_check_digit
+from khuyencong.establishments.models import Establishment, Industry
+from khuyencong.establishments.services import establishment_create
 from khuyencong.geo.models import AdministrativeUnit
-
-from .choices import LegalForm
-from .identity import tax_check_digit
-from .models import Establishment, Industry
-from .services import establishment_create
 
 PER_PROVINCE = 10
 

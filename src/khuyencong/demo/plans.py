@@ -16,10 +16,9 @@ from khuyencong.catalog.models import Activity, Indicator
 from khuyencong.catalog.selectors import activities_of, programme_for
 from khuyencong.core.reference import LoadReport
 from khuyencong.geo.models import REFORM_DATE, AdministrativeUnit
-
-from .choices import FundingSource
-from .models import Plan
-from .services import (
+from khuyencong.plans.choices import FundingSource
+from khuyencong.plans.models import Plan
+from khuyencong.plans.services import (
     plan_approve,
     plan_create,
     plan_line_add,

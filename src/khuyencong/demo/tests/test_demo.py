@@ -1,3 +1,6 @@
+"""The demo that `make run` seeds (khuyencong.demo): realistic, consistent with every rule, and idempotent.
+Seeding the whole programme takes a while, so it is seeded once for the module (`demo`)."""
+
 import datetime as dt
 
 import pytest
@@ -5,19 +8,32 @@ from django.core.management import call_command
 from django.db.models import Sum
 from django.utils import timezone
 
+from khuyencong.accounts.choices import Role
 from khuyencong.accounts.models import User
 from khuyencong.core.audit import audit_for
+from khuyencong.demo.accounts import DEMO_USERS
+from khuyencong.establishments.models import Establishment
+from khuyencong.events.models import (
+    ArtisanTitle,
+    Fair,
+    FairParticipation,
+    ProductSelection,
+    SelectionEntry,
+    Training,
+)
 from khuyencong.finance.choices import EntryKind
 from khuyencong.finance.models import Contract, LedgerEntry
 from khuyencong.finance.selectors import project_balance
 from khuyencong.finance.services import contract_sign, entry_record, project_liquidate, project_stop
-from khuyencong.geo.models import AdministrativeUnit
-from khuyencong.plans.choices import FundingSource
-from khuyencong.plans.models import PlanLine
+from khuyencong.geo.models import REFORM_DATE, AdministrativeUnit
+from khuyencong.plans.choices import FundingSource, PlanStatus, RevisionStatus
+from khuyencong.plans.models import Plan, PlanLine
 from khuyencong.projects.choices import COMMITTED_STATES, ProjectKind, ProjectState, StopDestination
 from khuyencong.projects.models import Adjustment, Inspection, ProgressReport, Project
 from khuyencong.projects.selectors import overdue_items
 from khuyencong.projects.services import deliverable_record, line_room, project_transition, project_update
+from khuyencong.reporting.models import Submission
+from khuyencong.testing.shared import shared
 
 S = ProjectState
 # The demo is dated from today; the test fixes a day late in the year, when every state has had time
@@ -25,15 +41,24 @@ S = ProjectState
 DEMO_DAY = dt.date(2026, 11, 23)
 
 
-@pytest.fixture
-def demo_day(monkeypatch):
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo seeded once for the module, on DEMO_DAY, over the test world; each test reads it in its
+    own savepoint (khuyencong.testing.shared) and the module's end rolls it back."""
     real = timezone.localdate
-    monkeypatch.setattr(
-        timezone,
-        "localdate",
-        lambda value=None, timezone=None: DEMO_DAY if value is None else real(value, timezone),
-    )
-    return DEMO_DAY
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            timezone,
+            "localdate",
+            lambda value=None, timezone=None: DEMO_DAY if value is None else real(value, timezone),
+        )
+        with shared(django_db_blocker, lambda: call_command("seed_demo", verbosity=0)):
+            yield DEMO_DAY
+
+
+def _counts() -> dict[str, int]:
+    models = (User, Plan, Project, LedgerEntry, Fair, FairParticipation, SelectionEntry, Submission)
+    return {model._meta.label: model.objects.count() for model in models}
 
 
 def _walk_to_settled(project: Project, officer: User, approver: User, department: User) -> Project:
@@ -78,8 +103,7 @@ def _walk_to_settled(project: Project, officer: User, approver: User, department
     return project_transition(actor=department, project=project, action="settle", on=today)
 
 
-def test_demo_projects_in_every_state_with_balanced_ledgers(world, demo_day):
-    call_command("seed_demo", verbosity=0)
+def test_demo_projects_in_every_state_with_balanced_ledgers(demo, world):
     today = timezone.localdate()
     projects = Project.objects.select_related("plan_line__plan__unit", "location")
     provinces = AdministrativeUnit.objects.current().provinces()
@@ -161,10 +185,6 @@ def test_demo_projects_in_every_state_with_balanced_ledgers(world, demo_day):
     # the overdue list has something to show
     assert overdue_items(chi_lan)
 
-    # idempotent
-    call_command("seed_demo", verbosity=0)
-    assert Project.objects.count() == total
-
     # Khánh Hòa leaves fresh projects an officer can take from draft to settled, and stop
     fresh = Project.objects.filter(location__current_province__code="56", year=timezone.localdate().year)
     drafts = list(fresh.filter(state=S.DRAFT))
@@ -185,3 +205,61 @@ def test_demo_projects_in_every_state_with_balanced_ledgers(world, demo_day):
     )
     assert stopped.state == S.STOPPED
     assert stopped.released_amount == stopped.support_amount
+
+
+def test_demo_plans_for_three_years_each_revised(demo, world):
+    year = timezone.localdate().year
+    provinces = AdministrativeUnit.objects.provinces()
+    plans = Plan.objects.select_related("agency", "unit")
+    assert set(plans.values_list("year", flat=True)) == {year - 2, year - 1, year}
+    expected = 0
+    for plan_year in (year - 2, year - 1, year):
+        # approved in December of the year before: by the provinces of that time, on their agencies
+        before_reform = dt.date(plan_year - 1, 12, 31) < REFORM_DATE
+        then = provinces.legacy() if before_reform else provinces.current()
+        of_year = plans.filter(year=plan_year)
+        assert of_year.count() == then.count() * 2
+        expected += then.count() * 2
+        for plan in of_year:
+            assert plan.unit in then
+            assert plan.agency.jurisdiction_unit == plan.unit
+            assert plan.agency.in_force_during(plan_year)
+            if before_reform:
+                assert plan.agency.code.endswith("-cu")
+                assert plan.agency.successor.jurisdiction_unit == plan.unit.current_province
+    assert plans.count() == expected
+    for plan in plans:
+        assert plan.status == PlanStatus.REVISED
+        assert plan.revisions.filter(status=RevisionStatus.APPROVED).count() == 1
+        assert plan.lines.count() >= 4
+        for line in plan.lines.exclude(unit=None).select_related("unit"):
+            assert line.unit.province == plan.unit  # a line's commune is one of the plan's time
+
+
+def test_demo_events_are_seeded_and_set_the_priority_flags(demo, world):
+    counts = (Fair.objects.count(), FairParticipation.objects.count(), SelectionEntry.objects.count())
+    assert counts[0] >= 10  # the test world lacks the provinces of a few demo fairs
+    assert counts[1] > 40
+    selection = ProductSelection.objects.get(year=2025, unit__code="56")
+    certified = selection.entries.filter(result="certified")
+    assert certified.exists()
+    assert not selection.entries.filter(result="pending").exists()
+    assert all(e.total_score >= selection.pass_score for e in certified)
+    flagged = set(Establishment.objects.filter(typical_product=True).values_list("pk", flat=True))
+    assert flagged == set(certified.values_list("establishment_id", flat=True))
+    assert ArtisanTitle.objects.count() == 4
+    assert Training.objects.filter(trainees__isnull=False).distinct().count() == 1
+    assert set(Fair.objects.values_list("start_date__year", flat=True)) == {2024, 2025, 2026}
+
+
+def test_demo_gives_one_user_per_role(demo, world):
+    users = User.objects.filter(username__in=[u[0] for u in DEMO_USERS])
+    assert {r for u in users for r in u.role_set} == set(Role)
+    assert users.get(username="chi.lan").agency.code == "ttkc-56"
+
+
+def test_seeding_the_demo_again_changes_nothing(demo, world):
+    before = _counts()
+    assert all(before.values()), before
+    call_command("seed_demo", verbosity=0)
+    assert _counts() == before
