@@ -39,73 +39,76 @@ def _create_missing(model, report: LoadReport, label: str, code: str, **fields: 
     return obj, False
 
 
+def _programme_load(item: dict[str, Any], groups: dict[str, ContentGroup], report: LoadReport) -> None:
+    """One programme of the catalogue file, with its content groups (added to `groups`) and targets."""
+    unit = None
+    if item.get("legacy_province"):
+        unit = AdministrativeUnit.objects.legacy().provinces().filter(code=item["legacy_province"]).first()
+    programme, _created = _create_missing(
+        Programme,
+        report,
+        "programmes",
+        item["code"],
+        name=item["name"],
+        kind=item["kind"],
+        legal_basis=item.get("legal_basis", ""),
+        year_from=item.get("year_from"),
+        year_to=item.get("year_to"),
+        valid_from=_date(item.get("valid_from")),
+        valid_to=_date(item.get("valid_to")),
+        unit=unit,
+        note=item.get("note", ""),
+    )
+    group_items = item.get("groups", [])
+    if "groups_from_decree" in item:  # a programme whose grouping is (provisionally) the decree's
+        prefix = item["group_code_prefix"]
+        group_items = [
+            {
+                "number": g.number,
+                "code": f"{prefix}-{g.number}",
+                "name": g.name,
+                "decree_groups": [g.code],
+            }
+            for g in ContentGroup.objects.filter(programme__code=item["groups_from_decree"]).order_by(
+                "number"
+            )
+        ]
+    for g in group_items:
+        group, created = _create_missing(
+            ContentGroup,
+            report,
+            "content groups",
+            g["code"],
+            programme=programme,
+            number=g["number"],
+            name=g["name"],
+            valid_from=_date(g.get("valid_from")) or programme.valid_from,
+            valid_to=programme.valid_to,
+        )
+        groups[group.code] = group
+        if created and g.get("decree_groups"):
+            group.decree_groups.set([groups[c] for c in g["decree_groups"]])
+    for t in item.get("targets", []):
+        if not ProgrammeTarget.objects.filter(programme=programme, code=t["code"]).exists():
+            ProgrammeTarget.objects.create(
+                programme=programme,
+                code=t["code"],
+                name=t["name"],
+                minimum=Decimal(t["minimum"]),
+                maximum=Decimal(t["maximum"]),
+                unit=t["unit"],
+                source=item.get("target_source", ""),
+            )
+            report.created["programme targets"] += 1
+
+
 @transaction.atomic
 def catalog_load(*, report: LoadReport | None = None) -> LoadReport:
     report = report or LoadReport()
     data = json.loads(CATALOG_FILE.read_text(encoding="utf-8"))
     groups: dict[str, ContentGroup] = {g.code: g for g in ContentGroup.objects.all()}
     for item in data["programmes"]:
-        unit = None
-        if item.get("legacy_province"):
-            unit = (
-                AdministrativeUnit.objects.legacy().provinces().filter(code=item["legacy_province"]).first()
-            )
-        programme, _created = _create_missing(
-            Programme,
-            report,
-            "programmes",
-            item["code"],
-            name=item["name"],
-            kind=item["kind"],
-            legal_basis=item.get("legal_basis", ""),
-            year_from=item.get("year_from"),
-            year_to=item.get("year_to"),
-            valid_from=_date(item.get("valid_from")),
-            valid_to=_date(item.get("valid_to")),
-            unit=unit,
-            note=item.get("note", ""),
-        )
-        group_items = item.get("groups", [])
-        if "groups_from_decree" in item:  # a programme whose grouping is (provisionally) the decree's
-            prefix = item["group_code_prefix"]
-            group_items = [
-                {
-                    "number": g.number,
-                    "code": f"{prefix}-{g.number}",
-                    "name": g.name,
-                    "decree_groups": [g.code],
-                }
-                for g in ContentGroup.objects.filter(programme__code=item["groups_from_decree"]).order_by(
-                    "number"
-                )
-            ]
-        for g in group_items:
-            group, created = _create_missing(
-                ContentGroup,
-                report,
-                "content groups",
-                g["code"],
-                programme=programme,
-                number=g["number"],
-                name=g["name"],
-                valid_from=_date(g.get("valid_from")) or programme.valid_from,
-                valid_to=programme.valid_to,
-            )
-            groups[group.code] = group
-            if created and g.get("decree_groups"):
-                group.decree_groups.set([groups[c] for c in g["decree_groups"]])
-        for t in item.get("targets", []):
-            if not ProgrammeTarget.objects.filter(programme=programme, code=t["code"]).exists():
-                ProgrammeTarget.objects.create(
-                    programme=programme,
-                    code=t["code"],
-                    name=t["name"],
-                    minimum=Decimal(t["minimum"]),
-                    maximum=Decimal(t["maximum"]),
-                    unit=t["unit"],
-                    source=item.get("target_source", ""),
-                )
-                report.created["programme targets"] += 1
+        _programme_load(item, groups, report)
 
     activities: dict[str, Activity] = {}
     for a in data["activities"]:
@@ -188,6 +191,59 @@ def norm_limit(norm: SupportNorm, eligible_cost: int, per_unit_count: int = 1) -
     return by_share if norm.cap is None else min(by_share, norm.cap * per_unit_count)
 
 
+def _norm_violations(
+    norm: SupportNorm, requested_support: int, eligible_cost: int, per_unit_count: int
+) -> list[NormViolation]:
+    """What one norm refuses of a requested support: its share of the cost, its cap per unit."""
+    violations: list[NormViolation] = []
+    by_share = share_limit(norm, eligible_cost)
+    if requested_support > by_share:
+        violations.append(
+            NormViolation(
+                "share_exceeded",
+                str(
+                    _(
+                        "%(requested)s is %(share)s of the eligible cost %(cost)s; "
+                        "%(basis)s allows at most %(max_share)s, i.e. %(limit)s."
+                    )
+                    % {
+                        "requested": format_vnd(requested_support),
+                        "share": format_percent(ratio(requested_support, eligible_cost)),
+                        "cost": format_vnd(eligible_cost),
+                        "basis": norm.legal_basis,
+                        "max_share": format_percent(norm.max_share, 0),
+                        "limit": format_vnd(by_share),
+                    }
+                ),
+                norm,
+                by_share,
+            )
+        )
+    if norm.cap is not None and requested_support > norm.cap * per_unit_count:
+        violations.append(
+            NormViolation(
+                "cap_exceeded",
+                str(
+                    _(
+                        "%(requested)s is above the cap of %(cap)s %(per)s × %(count)s under %(basis)s, "
+                        "i.e. %(limit)s."
+                    )
+                    % {
+                        "requested": format_vnd(requested_support),
+                        "cap": format_vnd(norm.cap),
+                        "per": norm.get_cap_per_display(),
+                        "count": per_unit_count,
+                        "basis": norm.legal_basis,
+                        "limit": format_vnd(norm.cap * per_unit_count),
+                    }
+                ),
+                norm,
+                norm.cap * per_unit_count,
+            )
+        )
+    return violations
+
+
 def check_support(
     *,
     activity: Activity,
@@ -235,51 +291,7 @@ def check_support(
             )
         )
     for norm in norms:
-        by_share = share_limit(norm, eligible_cost)
-        if requested_support > by_share:
-            result.violations.append(
-                NormViolation(
-                    "share_exceeded",
-                    str(
-                        _(
-                            "%(requested)s is %(share)s of the eligible cost %(cost)s; "
-                            "%(basis)s allows at most %(max_share)s, i.e. %(limit)s."
-                        )
-                        % {
-                            "requested": format_vnd(requested_support),
-                            "share": format_percent(ratio(requested_support, eligible_cost)),
-                            "cost": format_vnd(eligible_cost),
-                            "basis": norm.legal_basis,
-                            "max_share": format_percent(norm.max_share, 0),
-                            "limit": format_vnd(by_share),
-                        }
-                    ),
-                    norm,
-                    by_share,
-                )
-            )
-        if norm.cap is not None and requested_support > norm.cap * per_unit_count:
-            result.violations.append(
-                NormViolation(
-                    "cap_exceeded",
-                    str(
-                        _(
-                            "%(requested)s is above the cap of %(cap)s %(per)s × %(count)s under %(basis)s, "
-                            "i.e. %(limit)s."
-                        )
-                        % {
-                            "requested": format_vnd(requested_support),
-                            "cap": format_vnd(norm.cap),
-                            "per": norm.get_cap_per_display(),
-                            "count": per_unit_count,
-                            "basis": norm.legal_basis,
-                            "limit": format_vnd(norm.cap * per_unit_count),
-                        }
-                    ),
-                    norm,
-                    norm.cap * per_unit_count,
-                )
-            )
+        result.violations += _norm_violations(norm, requested_support, eligible_cost, per_unit_count)
     return result
 
 

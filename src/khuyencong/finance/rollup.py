@@ -6,7 +6,7 @@ province of the project's location (in its own time) and month of the value date
 same transaction as whatever changes them:
 
 - a ledger entry that moves disbursed money adds its delta to its month (`rollup_add`, called by the
-  ledger's only writer, `finance.services._entry`); the ledger is append-only, so increments suffice;
+  ledger's only writer, `finance.services.core._entry`); the ledger is append-only, so increments suffice;
 - a project moved to a place in another province takes its months along (`rollup_relocate`, called by
   the project services that change a location).
 

@@ -146,6 +146,32 @@ def _labelled(entry):
     return entry
 
 
+def _open_sections(project: Project, may_change: bool) -> dict[str, bool]:
+    """Which of the page's sections take changes now, by the project's state."""
+    return {
+        "editable": project.state in EDITABLE_STATES and may_change,
+        "adjustable": project.state in services.ADJUSTABLE_STATES and may_change,
+        "participants_open": project.kind == ProjectKind.GROUP
+        and project.state
+        not in (
+            ProjectState.ACCEPTED,
+            ProjectState.LIQUIDATED,
+            ProjectState.SETTLED,
+            ProjectState.STOPPED,
+        )
+        and may_change,
+        "deliverables_open": project.state in (*EDITABLE_STATES, ProjectState.APPRAISED) and may_change,
+        "money_open": project.state
+        in (
+            ProjectState.CONTRACTED,
+            ProjectState.IN_PROGRESS,
+            ProjectState.ACCEPTED,
+            ProjectState.STOPPED,
+        )
+        and may_change,
+    }
+
+
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_or_404(request, pk)
     balance = money().balance(project)
@@ -201,26 +227,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "settlement_due": settlement_due(project),
             "liquidation_due": liquidation_due(project),
             "may_change": may_change,
-            "editable": project.state in EDITABLE_STATES and may_change,
-            "adjustable": project.state in services.ADJUSTABLE_STATES and may_change,
-            "participants_open": project.kind == ProjectKind.GROUP
-            and project.state
-            not in (
-                ProjectState.ACCEPTED,
-                ProjectState.LIQUIDATED,
-                ProjectState.SETTLED,
-                ProjectState.STOPPED,
-            )
-            and may_change,
-            "deliverables_open": project.state in (*EDITABLE_STATES, ProjectState.APPRAISED) and may_change,
-            "money_open": project.state
-            in (
-                ProjectState.CONTRACTED,
-                ProjectState.IN_PROGRESS,
-                ProjectState.ACCEPTED,
-                ProjectState.STOPPED,
-            )
-            and may_change,
+            **_open_sections(project, may_change),
             "participant_form": ParticipantForm(user=request.user, prefix="participant"),
             "deliverable_form": DeliverableForm(project=project, prefix="deliverable"),
             "document_form": DocumentUploadForm(prefix="document"),

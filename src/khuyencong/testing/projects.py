@@ -7,6 +7,7 @@ Everything is dated in 2025 so that every date is in the past.
 
 import datetime as dt
 import itertools
+from typing import Any
 
 from khuyencong.accounts.choices import Role
 from khuyencong.catalog.models import Activity
@@ -95,13 +96,7 @@ def make_project(
     achieved: int = 1,
 ) -> Project:
     """A project taken through the services to `state` (any state but stopped) by the system admin."""
-    from khuyencong.finance.services import contract_sign, entry_record, project_liquidate
-    from khuyencong.projects.services import (
-        deliverable_record,
-        deliverable_set,
-        project_create,
-        project_transition,
-    )
+    from khuyencong.projects.services import deliverable_set, project_create
 
     admin = w.user(Role.SYSTEM_ADMIN)
     line = plan_line(w, target, activity, source)
@@ -123,50 +118,56 @@ def make_project(
     indicator = line.activity.indicators.order_by("code").first()
     if indicator is not None:
         deliverable_set(actor=admin, project=project, indicator=indicator, planned=1)
+    return walk(project, state, actor=admin, achieved=achieved)
+
+
+# The lifecycle up to "in progress", each action with the fields it asks for.
+_WALK: list[tuple[str, str, Any]] = [
+    (ProjectState.REGISTERED, "register", lambda p: {}),
+    (ProjectState.APPRAISED, "appraise", lambda p: {"on": D["appraisal"]}),
+    (
+        ProjectState.APPROVED,
+        "approve",
+        lambda p: {"decision_number": "12/QĐ-SCT", "decision_date": D["decision"]},
+    ),
+    (
+        ProjectState.CONTRACTED,
+        "contract",
+        lambda p: {
+            "number": f"HĐ-{p.pk}",
+            "signed_on": D["contract"],
+            "party_a": "Trung tâm Khuyến công",
+            "party_b": p.implementer_label,
+            "value": p.support_amount,
+        },
+    ),
+    (ProjectState.IN_PROGRESS, "start", lambda p: {}),
+]
+
+
+def walk(project: Project, state: str, *, actor: Any, achieved: int = 1) -> Project:
+    """Take a draft project to `state` through `lifecycle_take`, paying half its support in advance once
+    in progress and the rest after acceptance."""
+    from khuyencong.finance.services import entry_record
+    from khuyencong.projects.services import deliverable_record, lifecycle_take
+
     order = [s.value for s in ProjectState if s != ProjectState.STOPPED]
 
     def reached(s: str) -> bool:
         return order.index(state) >= order.index(s)
 
-    steps = [
-        (ProjectState.REGISTERED, lambda p: project_transition(actor=admin, project=p, action="register")),
-        (
-            ProjectState.APPRAISED,
-            lambda p: project_transition(actor=admin, project=p, action="appraise", on=D["appraisal"]),
-        ),
-        (
-            ProjectState.APPROVED,
-            lambda p: project_transition(
-                actor=admin,
-                project=p,
-                action="approve",
-                decision_number="12/QĐ-SCT",
-                decision_date=D["decision"],
-            ),
-        ),
-        (
-            ProjectState.CONTRACTED,
-            lambda p: (
-                contract_sign(
-                    actor=admin,
-                    project=p,
-                    number=f"HĐ-{p.pk}",
-                    signed_on=D["contract"],
-                    party_a="Trung tâm Khuyến công",
-                    party_b=p.implementer_label,
-                    value=p.support_amount,
-                ).project
-            ),
-        ),
-        (ProjectState.IN_PROGRESS, lambda p: project_transition(actor=admin, project=p, action="start")),
-    ]
-    for target_state, step in steps:
+    def take(action: str, **fields: Any) -> Project:
+        lifecycle_take(actor=actor, project=project, action=action, version=None, **fields)
+        return Project.objects.get(pk=project.pk)
+
+    project = Project.objects.get(pk=project.pk)
+    support = project.support_amount
+    for target_state, action, fields in _WALK:
         if reached(target_state):
-            project = step(project)
-            project.refresh_from_db()
+            project = take(action, **fields(project))
     if reached(ProjectState.IN_PROGRESS):
         entry_record(
-            actor=admin,
+            actor=actor,
             project=project,
             kind="advance",
             amount=support // 2,
@@ -175,10 +176,10 @@ def make_project(
         )
     if reached(ProjectState.ACCEPTED):
         for d in project.deliverables.all():
-            deliverable_record(actor=admin, deliverable=d, achieved=achieved, evidence="biên bản")
-        project = project_transition(actor=admin, project=project, action="accept", on=D["accept"])
+            deliverable_record(actor=actor, deliverable=d, achieved=achieved, evidence="biên bản")
+        project = take("accept", on=D["accept"])
         entry_record(
-            actor=admin,
+            actor=actor,
             project=project,
             kind="payment",
             amount=support - support // 2,
@@ -186,8 +187,7 @@ def make_project(
             reference="UNC-2",
         )
     if reached(ProjectState.LIQUIDATED):
-        project = project_liquidate(actor=admin, project=project, on=D["liquidate"], final_value=support)
+        project = take("liquidate", on=D["liquidate"], final_value=support)
     if reached(ProjectState.SETTLED):
-        project = project_transition(actor=admin, project=project, action="settle", on=D["settle"])
-    project.refresh_from_db()
+        project = take("settle", on=D["settle"])
     return project

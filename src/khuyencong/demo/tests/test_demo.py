@@ -39,6 +39,8 @@ S = ProjectState
 # The demo is dated from today; the test fixes a day late in the year, when every state has had time
 # to come about (early in January the current year has only proposals).
 DEMO_DAY = dt.date(2026, 11, 23)
+# One worker runs the module, so the demo is seeded once (pytest-xdist --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("demo")
 
 
 @pytest.fixture(scope="module")

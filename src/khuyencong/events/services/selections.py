@@ -72,6 +72,37 @@ def _selection_for_change(actor: Any, selection: ProductSelection) -> ProductSel
     return ProductSelection.objects.select_for_update().get(pk=selection.pk)
 
 
+def _selection_area(
+    errors: dict[str, str], actor: Any, level: str, year: int, unit: Any, region: Any
+) -> tuple[AdministrativeUnit | None, Region | None]:
+    """Who holds the selection: a unit of its level (in force that year, in the actor's jurisdiction),
+    a region, or the nation (the ministry's)."""
+    if level in UNIT_SELECTION_LEVELS:
+        if not isinstance(unit, AdministrativeUnit):
+            errors["unit"] = str(_("Choose the unit that holds the selection."))
+        elif unit.level != level:
+            errors["unit"] = str(
+                _("A %(level)s selection is held by a unit of that level.")
+                % {"level": SelectionLevel(level).label}
+            )
+        elif year and not unit.in_force_during(year):
+            errors["unit"] = str(
+                _("%(unit)s was not in force in %(year)s.") % {"unit": unit.label, "year": year}
+            )
+        elif not _unit_in_scope(actor, unit):
+            errors["unit"] = str(_("This unit is outside your jurisdiction."))
+        region = None
+    elif level:
+        unit = None
+        if not scope_of(actor).nation:
+            errors["level"] = str(_("Regional and national selections are run by the ministry."))
+        if level == SelectionLevel.REGION and not isinstance(region, Region):
+            errors["region"] = str(_("Choose the region."))
+        if level == SelectionLevel.NATIONAL:
+            region = None
+    return unit, region
+
+
 @transaction.atomic
 def selection_create(
     *,
@@ -99,29 +130,7 @@ def selection_create(
             _("Commune and district selections were held until %(year)s; choose the provincial level.")
             % {"year": LOCAL_SELECTION_LAST_YEAR}
         )
-    if level in UNIT_SELECTION_LEVELS:
-        if not isinstance(unit, AdministrativeUnit):
-            errors["unit"] = str(_("Choose the unit that holds the selection."))
-        elif unit.level != level:
-            errors["unit"] = str(
-                _("A %(level)s selection is held by a unit of that level.")
-                % {"level": SelectionLevel(level).label}
-            )
-        elif year and not unit.in_force_during(year):
-            errors["unit"] = str(
-                _("%(unit)s was not in force in %(year)s.") % {"unit": unit.label, "year": year}
-            )
-        elif not _unit_in_scope(actor, unit):
-            errors["unit"] = str(_("This unit is outside your jurisdiction."))
-        region = None
-    elif level:
-        unit = None
-        if not scope_of(actor).nation:
-            errors["level"] = str(_("Regional and national selections are run by the ministry."))
-        if level == SelectionLevel.REGION and not isinstance(region, Region):
-            errors["region"] = str(_("Choose the region."))
-        if level == SelectionLevel.NATIONAL:
-            region = None
+    unit, region = _selection_area(errors, actor, level, year, unit, region)
     score = _score(errors, "pass_score", pass_score)
     certificate_years = _count(errors, "certificate_years", certificate_years, 1)
     if "certificate_years" not in errors and certificate_years > 10:

@@ -183,7 +183,7 @@ def test_a_failure_after_the_file_is_stored_leaves_no_file(media, officer, proje
     def broken(**kwargs):
         raise RuntimeError("audit trail unavailable")
 
-    monkeypatch.setattr("khuyencong.projects.services.audit_record", broken)
+    monkeypatch.setattr("khuyencong.projects.services.dossier.audit_record", broken)
     with pytest.raises(RuntimeError, match="audit trail unavailable"):
         _upload(officer, project, form, "bien-ban.pdf", PDF)
     assert not Document.objects.exists()
