@@ -145,7 +145,11 @@ def test_demo_projects_in_every_state_with_balanced_ledgers(demo, world):
     khanh_hoa = current.filter(location__current_province__code="56")
     assert set(khanh_hoa.values_list("state", flat=True)) == set(S.values)
 
-    # money: ledgers balance, nothing beyond the contracts or the lines, nothing in the future
+
+def test_demo_ledgers_balance_within_contracts_lines_and_today(demo, world):
+    """Nothing beyond the contracts or the lines, nothing in the future."""
+    today = timezone.localdate()
+    projects = Project.objects.select_related("plan_line__plan__unit", "location")
     for project in projects:
         balance = project_balance(project)
         assert 0 <= balance.disbursed <= balance.contracted <= project.support_amount, project.code
@@ -172,7 +176,11 @@ def test_demo_projects_in_every_state_with_balanced_ledgers(demo, world):
     assert Inspection.objects.exists()
     assert set(Adjustment.objects.values_list("status", flat=True)) == {"requested", "approved", "rejected"}
 
-    # every project has its audit trail, starting with its creation; approvals by the right users
+
+def test_demo_projects_have_their_audit_trail_and_approvers(demo, world):
+    """Every project's trail starts with its creation; approvals by the right users."""
+    projects = Project.objects.all()
+    khanh_hoa = projects.filter(location__current_province__code="56", year=timezone.localdate().year)
     chi_lan, anh_minh, chi_ha = (User.objects.get(username=u) for u in ("chi.lan", "anh.minh", "chi.ha"))
     for project in projects:
         trail = audit_for(project)
@@ -187,7 +195,10 @@ def test_demo_projects_in_every_state_with_balanced_ledgers(demo, world):
     # the overdue list has something to show
     assert overdue_items(chi_lan)
 
-    # Khánh Hòa leaves fresh projects an officer can take from draft to settled, and stop
+
+def test_demo_leaves_fresh_projects_to_walk_and_to_stop(demo, world):
+    """Khánh Hòa leaves fresh projects an officer can take from draft to settled, and stop."""
+    chi_lan, anh_minh, chi_ha = (User.objects.get(username=u) for u in ("chi.lan", "anh.minh", "chi.ha"))
     fresh = Project.objects.filter(location__current_province__code="56", year=timezone.localdate().year)
     drafts = list(fresh.filter(state=S.DRAFT))
     assert {d.source for d in drafts} == set(FundingSource.values)

@@ -161,6 +161,52 @@ def _check(project, contracts, model: Model) -> None:
     assert rollup_check() == []  # the disbursed-by-month aggregate moved with the accepted entries
 
 
+def _try_entry(op, date, number, officer, project, contracts, model) -> tuple[set[str], DomainError | None]:
+    """Record the entry `op` names; the rules' refusals for it and the service's own, if any."""
+    _, kind, c, amount, _date = op
+    expected = model.entry_refusals(kind, c, amount, date)
+    try:
+        entry = entry_record(
+            actor=officer,
+            project=project,
+            kind=kind,
+            amount=amount,
+            value_date=date,
+            reference=f"UNC-{number}",  # each its own document (no duplicate_entry)
+            contract=contracts[c],
+        )
+    except DomainError as exc:
+        return expected, exc
+    model.apply(kind, c, amount, +1)
+    model.entries.append(Entry(entry.pk, kind, c, amount, date, False))
+    return expected, None
+
+
+def _try_reversal(
+    op, date, number, officer, project, contracts, model
+) -> tuple[set[str], DomainError | None]:
+    """Reverse the entry `op` points at; the rules' refusals for it and the service's own, if any."""
+    _, index, amount, _date = op
+    target = model.entries[index % len(model.entries)]
+    expected = model.reversal_refusals(target, amount, date)
+    try:
+        reversal = entry_reverse(
+            actor=officer,
+            entry=LedgerEntry.objects.get(pk=target.pk),
+            reason="Sửa sai",
+            value_date=date,
+            amount=amount,
+        )
+    except DomainError as exc:
+        return expected, exc
+    assert reversal.reverses_id == target.pk
+    assert reversal.amount == (target.amount - target.reversed if amount is None else amount)
+    target.reversed += reversal.amount
+    model.apply(target.kind, target.contract, reversal.amount, -1)
+    model.entries.append(Entry(reversal.pk, target.kind, target.contract, reversal.amount, date, True))
+    return expected, None
+
+
 @pytest.mark.django_db
 @settings(
     max_examples=40,
@@ -198,49 +244,8 @@ def test_random_ledger_operations_keep_the_invariants(world, operations):
             for number, op in enumerate(operations):
                 count = LedgerEntry.objects.count()
                 date = op[-1] or tomorrow
-                refusal: DomainError | None = None
-                if op[0] == "entry":
-                    _, kind, c, amount, _date = op
-                    expected = model.entry_refusals(kind, c, amount, date)
-                    try:
-                        entry = entry_record(
-                            actor=officer,
-                            project=project,
-                            kind=kind,
-                            amount=amount,
-                            value_date=date,
-                            reference=f"UNC-{number}",  # each its own document (no duplicate_entry)
-                            contract=contracts[c],
-                        )
-                    except DomainError as exc:
-                        refusal = exc
-                    else:
-                        model.apply(kind, c, amount, +1)
-                        model.entries.append(Entry(entry.pk, kind, c, amount, date, False))
-                else:
-                    _, index, amount, _date = op
-                    target = model.entries[index % len(model.entries)]
-                    expected = model.reversal_refusals(target, amount, date)
-                    try:
-                        reversal = entry_reverse(
-                            actor=officer,
-                            entry=LedgerEntry.objects.get(pk=target.pk),
-                            reason="Sửa sai",
-                            value_date=date,
-                            amount=amount,
-                        )
-                    except DomainError as exc:
-                        refusal = exc
-                    else:
-                        assert reversal.reverses_id == target.pk
-                        assert reversal.amount == (
-                            target.amount - target.reversed if amount is None else amount
-                        )
-                        target.reversed += reversal.amount
-                        model.apply(target.kind, target.contract, reversal.amount, -1)
-                        model.entries.append(
-                            Entry(reversal.pk, target.kind, target.contract, reversal.amount, date, True)
-                        )
+                run = _try_entry if op[0] == "entry" else _try_reversal
+                expected, refusal = run(op, date, number, officer, project, contracts, model)
                 if refusal is None:
                     assert not expected, f"{op} was accepted, but the rules refuse it: {expected}"
                 else:
