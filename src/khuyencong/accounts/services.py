@@ -2,7 +2,6 @@
 transaction, checks permission and writes the audit trail."""
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.audit import audit_record
 from khuyencong.core.errors import NotInJurisdiction, ValidationFailed
-from khuyencong.core.reference import LoadReport
+from khuyencong.core.reference import LoadReport, read_json
 from khuyencong.geo.models import AdministrativeUnit
 
 from .choices import AgencyKind, JurisdictionKind, Role
@@ -36,7 +35,7 @@ def agencies_load(*, report: LoadReport | None = None) -> LoadReport:
     one Khuyến công centre per province — today's 34, and the 63 before the 2025 reform (valid to
     30/06/2025, each linked to its successor). Names edited by an administrator are kept."""
     report = report or LoadReport()
-    data = json.loads(AGENCIES_FILE.read_text(encoding="utf-8"))
+    data = read_json(AGENCIES_FILE)
     ministry_data = data["ministry"]
     current_name = ministry_data["names"][-1]["name"]
     ministry, created = Agency.objects.get_or_create(

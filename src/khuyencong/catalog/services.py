@@ -5,19 +5,27 @@ row that exists, so edits made in the admin survive reloads (and a second run wr
 """
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.errors import InvalidInput, ValidationFailed
+from khuyencong.accounts.choices import Role
+from khuyencong.core.audit import audit_record, snapshot
+from khuyencong.core.errors import (
+    DomainError,
+    InvalidInput,
+    NotInJurisdiction,
+    PermissionDenied,
+    ValidationFailed,
+)
 from khuyencong.core.formatting import format_percent, format_vnd, ratio
 from khuyencong.core.money import whole_dong
-from khuyencong.core.reference import LoadReport
+from khuyencong.core.reference import LoadReport, read_json
 from khuyencong.geo.models import AdministrativeUnit
 
 from .choices import NormCondition
@@ -105,7 +113,7 @@ def _programme_load(item: dict[str, Any], groups: dict[str, ContentGroup], repor
 @transaction.atomic
 def catalog_load(*, report: LoadReport | None = None) -> LoadReport:
     report = report or LoadReport()
-    data = json.loads(CATALOG_FILE.read_text(encoding="utf-8"))
+    data = read_json(CATALOG_FILE)
     groups: dict[str, ContentGroup] = {g.code: g for g in ContentGroup.objects.all()}
     for item in data["programmes"]:
         _programme_load(item, groups, report)
@@ -315,19 +323,8 @@ _EDITABLE: dict[type, list[str]] = {
 
 
 def _require_admin(actor: Any) -> None:
-    from khuyencong.accounts.choices import Role
-    from khuyencong.core.errors import PermissionDenied
-
     if not (getattr(actor, "is_superuser", False) or actor.has_role(Role.SYSTEM_ADMIN)):
         raise PermissionDenied(_("Only a system administrator edits the catalogue."))
-
-
-def _reference_snapshot(obj: Any, fields: list[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name in fields:
-        value = getattr(obj, f"{name}_id" if name == "activity" else name)
-        out[name] = value if value is None or isinstance(value, (int, str, bool)) else str(value)
-    return out
 
 
 @transaction.atomic
@@ -342,11 +339,6 @@ def reference_item_save(
 ) -> Any:
     """Create or change one catalogue item (norm, activity or indicator); every field is validated
     (model rules and constraints) before anything is written, and the change is audited."""
-    from django.core.exceptions import ValidationError
-
-    from khuyencong.core.audit import audit_record
-    from khuyencong.core.errors import DomainError, NotInJurisdiction
-
     _require_admin(actor)
     fields = _EDITABLE[model]
     unknown = set(values) - set(fields)
@@ -367,7 +359,7 @@ def reference_item_save(
     if nulls:
         raise InvalidInput(errors=nulls, field=next(iter(nulls)))
     obj = existing or model(code=code)
-    before = None if create else _reference_snapshot(obj, fields)
+    before = None if create else snapshot(obj, fields)
     for name, value in values.items():
         setattr(obj, name, value)
     try:
@@ -383,6 +375,6 @@ def reference_item_save(
         action=f"catalog.{model._meta.model_name}.{'create' if create else 'update'}",
         obj=obj,
         before=before,
-        after=_reference_snapshot(obj, fields),
+        after=snapshot(obj, fields),
     )
     return obj

@@ -3,33 +3,17 @@ advance rules, the catalogue, regions…) leaves the same audit trail as the ser
 the fields before and after (`admin.add`, `admin.change`, `admin.delete`). Records that change only
 through services have read-only admins instead (projects, establishments, API tokens, the audit)."""
 
-import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin
 from django.db import models
 
-from .audit import audit_record
-
-
-def _json(value: Any) -> Any:
-    if isinstance(value, dt.date | dt.datetime | dt.time):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, models.Model):
-        return value.pk
-    return value
+from .audit import audit_record, snapshot
 
 
 def record_state(obj: models.Model) -> dict[str, Any]:
     """The record's own fields as JSON values (foreign keys by id), many-to-many left out."""
-    return {
-        field.attname: _json(getattr(obj, field.attname))
-        for field in obj._meta.concrete_fields
-        if not field.primary_key
-    }
+    return {obj._meta.get_field(name).attname: value for name, value in snapshot(obj).items()}
 
 
 class AuditedAdmin(admin.ModelAdmin):

@@ -1,5 +1,9 @@
-"""The audit trail: services call `audit_record` inside their transaction."""
+"""The audit trail: services call `audit_record` inside their transaction, with the record's values
+before and after as JSON (`snapshot`, `jsonable`)."""
 
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -27,6 +31,31 @@ def audit_record(
         after=after,
         reason=reason,
     )
+
+
+def as_json(value: Any) -> Any:
+    """A value as the audit stores it: dates ISO, decimals as text, records by id."""
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if value is None or isinstance(value, str | int | bool | float):
+        return value
+    return str(value)
+
+
+def jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    return {name: as_json(value) for name, value in values.items()}
+
+
+def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """The record's fields (all its own, or those named) as the audit stores them; a foreign key by
+    its id, under the field's name."""
+    meta = obj._meta
+    names = [f.name for f in meta.concrete_fields if not f.primary_key] if fields is None else fields
+    return {name: as_json(getattr(obj, meta.get_field(name).attname)) for name in names}
 
 
 def audit_for(obj: models.Model) -> models.QuerySet[AuditEntry]:

@@ -50,6 +50,14 @@ class NotInJurisdiction(DomainError):
     default_message = _("Not found.")
 
 
+class WrongState(DomainError):
+    """The action is not one the record's state allows (the raiser says which record, in words)."""
+
+    code = "wrong_state"
+    status = 409
+    default_message = _("This action is not possible in the record's current state.")
+
+
 class StaleWrite(DomainError):
     code = "stale_write"
     status = 409

@@ -1,7 +1,16 @@
-"""What a reference-data load changed (every loader adds to one report)."""
+"""Reference data: the files the loaders read (`read_json`) and what a load changed (every loader adds
+to one report)."""
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+def read_json(path: Path) -> Any:
+    """A reference file shipped with an app (UTF-8 JSON)."""
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 @dataclass

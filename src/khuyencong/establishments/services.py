@@ -2,7 +2,6 @@
 user, checks role and jurisdiction, runs in one transaction and writes the audit trail."""
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,15 +12,15 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.accounts.jurisdiction import Action, allows, restrict
-from khuyencong.core.audit import audit_record
+from khuyencong.core.audit import audit_record, jsonable, snapshot
 from khuyencong.core.errors import (
     DomainError,
     NotInJurisdiction,
     PermissionDenied,
-    StaleWrite,
     ValidationFailed,
 )
-from khuyencong.core.reference import LoadReport
+from khuyencong.core.reference import LoadReport, read_json
+from khuyencong.core.versioning import check_version, save_new_version
 from khuyencong.geo.choices import Level, UnitType
 from khuyencong.geo.models import AdministrativeUnit
 
@@ -75,7 +74,7 @@ def _date(value: str | None) -> dt.date | None:
 def reference_load(*, report: LoadReport | None = None) -> LoadReport:
     """VSIC sections and divisions and the eligibility rules; existing rows are left as edited."""
     report = report or LoadReport()
-    industries = json.loads((REFERENCE / "industries.json").read_text(encoding="utf-8"))
+    industries = read_json(REFERENCE / "industries.json")
     for section in industries["sections"]:
         parent, created = Industry.objects.get_or_create(
             code=section["code"], defaults={"name": section["name"], "section": section["code"]}
@@ -86,7 +85,7 @@ def reference_load(*, report: LoadReport | None = None) -> LoadReport:
                 code=code, defaults={"name": name, "section": section["code"], "parent": parent}
             )
             report.created["industries"] += int(created)
-    rules = json.loads((REFERENCE / "eligibility.json").read_text(encoding="utf-8"))
+    rules = read_json(REFERENCE / "eligibility.json")
     for rule in rules["rules"]:
         _rule, created = EligibilityRule.objects.get_or_create(
             code=rule["code"],
@@ -109,10 +108,7 @@ def reference_load(*, report: LoadReport | None = None) -> LoadReport:
 
 def _snapshot(est: Establishment) -> dict[str, Any]:
     """Field values as stored (foreign keys as ids)."""
-    return {
-        name: getattr(est, f"{name}_id" if name in ("commune", "industry") else name)
-        for name in EDITABLE_FIELDS
-    }
+    return snapshot(est, EDITABLE_FIELDS)
 
 
 def _clean(actor: Any, data: dict[str, Any], *, instance: Establishment | None = None) -> dict[str, Any]:
@@ -238,7 +234,7 @@ def establishment_create(*, actor: Any, confirm_duplicate: bool = False, **data:
         actor=actor,
         action="establishment.create",
         obj=est,
-        after=_jsonable(_snapshot(est)),
+        after=jsonable(_snapshot(est)),
         reason=str(_("confirmed as a different establishment")) if confirm_duplicate else "",
     )
     return est
@@ -258,8 +254,7 @@ def establishment_update(
     if not in_scope.exists():
         raise NotInJurisdiction()
     est = Establishment.objects.select_for_update().get(pk=establishment.pk)
-    if est.version != version:
-        raise StaleWrite()
+    check_version(est, version)
     cleaned = _clean(actor, changes, instance=est)
     before = _snapshot(est)
     _check_duplicates(actor, cleaned, instance=est, confirm_duplicate=confirm_duplicate)
@@ -269,15 +264,14 @@ def establishment_update(
     after = _snapshot(est)
     if after == before:
         return est
-    est.version += 1
-    est.save()
+    save_new_version(est)
     changed = [k for k in after if after[k] != before[k]]
     audit_record(
         actor=actor,
         action="establishment.update",
         obj=est,
-        before=_jsonable({k: before[k] for k in changed}),
-        after=_jsonable({k: after[k] for k in changed}),
+        before=jsonable({k: before[k] for k in changed}),
+        after=jsonable({k: after[k] for k in changed}),
     )
     return est
 
@@ -330,8 +324,7 @@ def establishment_merge(
             if count:
                 moved[model._meta.label] = count
     duplicate.merged_into = keep
-    duplicate.version += 1
-    duplicate.save(update_fields=["merged_into", "version", "updated_at"])
+    save_new_version(duplicate, update_fields=["merged_into", "updated_at"])
     audit_record(
         actor=actor,
         action="establishment.merge",
@@ -347,12 +340,6 @@ def establishment_merge(
         reason=reason,
     )
     return keep
-
-
-def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k: (v if v is None or isinstance(v, (str, int, bool, float)) else str(v)) for k, v in values.items()
-    }
 
 
 # --- eligibility -----------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ the 63 provinces, 696 districts and 10,051 communes before it, with the official
 """
 
 import datetime as dt
-import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from typing import Any
 
 from django.db import transaction
 
-from khuyencong.core.reference import LoadReport
+from khuyencong.core.reference import LoadReport, read_json
 from khuyencong.core.text import fold
 
 from .choices import PACKAGE_TYPES, Level
@@ -332,7 +331,7 @@ def regions_load(*, report: LoadReport | None = None) -> LoadReport:
     """Regions and their membership by year. Rows an administrator set by hand (basis 'manual')
     are never overwritten; a derived 2025 membership is recomputed only while it is still derived."""
     report = report or LoadReport()
-    data = json.loads(REGIONS_FILE.read_text(encoding="utf-8"))
+    data = read_json(REGIONS_FILE)
     regions: dict[str, Region] = {}
     for item in data["regions"]:
         region, created = Region.objects.get_or_create(

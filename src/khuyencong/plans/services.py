@@ -4,7 +4,6 @@ and writes the audit trail. The workflow: a province officer drafts and submits;
 approval the plan changes only through revisions approved by decision."""
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +23,13 @@ from khuyencong.core.errors import (
     DomainError,
     NotInJurisdiction,
     PermissionDenied,
-    StaleWrite,
     ValidationFailed,
+    WrongState,
 )
 from khuyencong.core.formatting import format_date
 from khuyencong.core.money import whole_dong
-from khuyencong.core.reference import LoadReport
+from khuyencong.core.reference import LoadReport, read_json
+from khuyencong.core.versioning import check_version, save_new_version
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.geo.selectors import carried_area_q
 
@@ -52,16 +52,10 @@ class DuplicatePlan(DomainError):
     default_message = _("This agency already has a plan for that year and funding source.")
 
 
-class WrongState(DomainError):
-    code = "wrong_state"
-    status = 409
-    default_message = _("This action is not possible in the plan's current state.")
-
-
 @transaction.atomic
 def deadlines_load(*, report: LoadReport | None = None) -> LoadReport:
     report = report or LoadReport()
-    data = json.loads(DEADLINES_FILE.read_text(encoding="utf-8"))
+    data = read_json(DEADLINES_FILE)
     for item in data["deadlines"]:
         _deadline, created = PlanDeadline.objects.get_or_create(
             source=item["source"],
@@ -293,8 +287,7 @@ def plan_line_add(
     _require_editable(plan)
     amount, cleaned = _clean_line(plan, actor, activity, amount, unit, targets)
     line = _add_line(plan, activity, amount, unit, note, cleaned)
-    plan.version += 1
-    plan.save(update_fields=["version"])
+    save_new_version(plan, update_fields=())
     audit_record(actor=actor, action="plan.line_add", obj=plan, after=_line_snapshot(line))
     return line
 
@@ -306,8 +299,7 @@ def plan_line_delete(*, actor: Any, line: PlanLine) -> None:
     before = _line_snapshot(line)
     line.targets.all().delete()
     line.delete()
-    plan.version += 1
-    plan.save(update_fields=["version"])
+    save_new_version(plan, update_fields=())
     audit_record(actor=actor, action="plan.line_delete", obj=plan, before=before)
 
 
@@ -316,8 +308,7 @@ def plan_submit(*, actor: Any, plan: Plan, version: int, submitted_on: dt.date |
     """Send the plan for approval; `submitted_on` is the day its dossier was sent when that was before
     today (a plan entered afterwards): lateness and the approval's date are checked against it."""
     plan = _plan_for_change(actor, plan)
-    if plan.version != version:
-        raise StaleWrite()
+    check_version(plan, version)
     _require_editable(plan)
     if not plan.lines.exists():
         raise ValidationFailed(_("Add at least one line before submitting."), code="empty_plan")
@@ -333,8 +324,7 @@ def plan_submit(*, actor: Any, plan: Plan, version: int, submitted_on: dt.date |
     else:
         plan.submitted_at = timezone.make_aware(dt.datetime.combine(submitted_on, dt.time(8)))
     plan.return_reason = ""
-    plan.version += 1
-    plan.save()
+    save_new_version(plan)
     audit_record(
         actor=actor,
         action="plan.submit",
@@ -358,15 +348,14 @@ def _plan_for_approval(actor: Any, plan: Plan) -> Plan:
 def plan_return(*, actor: Any, plan: Plan, reason: str) -> Plan:
     plan = _plan_for_approval(actor, plan)
     if plan.status != PlanStatus.SUBMITTED:
-        raise WrongState()
+        raise WrongState(_("This action is not possible in the plan's current state."))
     if not (reason or "").strip():
         raise ValidationFailed(
             _("Say what must change before the plan can be approved."), code="reason_required", field="reason"
         )
     plan.status = PlanStatus.RETURNED
     plan.return_reason = reason.strip()
-    plan.version += 1
-    plan.save()
+    save_new_version(plan)
     audit_record(
         actor=actor,
         action="plan.return",
@@ -405,12 +394,11 @@ def _decision(decision_number: str, decision_date: Any, plan: Plan | None = None
 def plan_approve(*, actor: Any, plan: Plan, decision_number: str, decision_date: dt.date) -> Plan:
     plan = _plan_for_approval(actor, plan)
     if plan.status != PlanStatus.SUBMITTED:
-        raise WrongState()
+        raise WrongState(_("This action is not possible in the plan's current state."))
     plan.decision_number, plan.decision_date = _decision(decision_number, decision_date, plan)
     plan.status = PlanStatus.APPROVED
     plan.approved_by = actor
-    plan.version += 1
-    plan.save()
+    save_new_version(plan)
     audit_record(
         actor=actor,
         action="plan.approve",
@@ -567,8 +555,7 @@ def revision_approve(
     revision.save()
     before = plan.status
     plan.status = PlanStatus.REVISED
-    plan.version += 1
-    plan.save(update_fields=["status", "version"])
+    save_new_version(plan, update_fields=["status"])
     audit_record(
         actor=actor,
         action="plan.revision_approve",

@@ -18,7 +18,7 @@ from khuyencong.accounts.jurisdiction import Action, allows
 from khuyencong.core.audit import audit_record
 from khuyencong.core.errors import DomainError, NotInJurisdiction, PermissionDenied, ValidationFailed
 from khuyencong.core.formatting import format_date
-from khuyencong.core.reference import LoadReport
+from khuyencong.core.reference import LoadReport, read_json
 from khuyencong.geo.models import AdministrativeUnit
 
 from .access import may_decide, may_submit
@@ -48,7 +48,7 @@ class SubmissionUnchanged(DomainError):
 def reporting_reference_load(*, report: LoadReport | None = None) -> LoadReport:
     """Report deadlines (data with effective dates; administrators edit them in the admin)."""
     report = report or LoadReport()
-    data = json.loads(REFERENCE_FILE.read_text(encoding="utf-8"))
+    data = read_json(REFERENCE_FILE)
     for item in data["deadlines"]:
         _rule, created = ReportDeadline.objects.get_or_create(
             through_month=item["through_month"],

@@ -11,7 +11,12 @@ from khuyencong.accounts.jurisdiction import Action, allows, restrict
 from khuyencong.accounts.models import Agency
 from khuyencong.accounts.selectors import agencies_visible
 from khuyencong.catalog.models import Indicator
-from khuyencong.core.errors import DomainError, NotInJurisdiction, PermissionDenied, ValidationFailed
+from khuyencong.core.errors import (
+    NotInJurisdiction,
+    PermissionDenied,
+    ValidationFailed,
+    WrongState,
+)
 from khuyencong.core.formatting import format_date
 from khuyencong.establishments.models import Establishment
 from khuyencong.geo.models import AdministrativeUnit
@@ -23,12 +28,6 @@ from ..selectors import project_event_counts, project_event_names
 
 INVALID = _("Some fields are not valid.")
 YEARS = (2000, 2100)
-
-
-class WrongState(DomainError):
-    code = "wrong_state"
-    status = 409
-    default_message = _("This action is not possible in the record's current state.")
 
 
 # --- checks shared by the writers --------------------------------------------------------------

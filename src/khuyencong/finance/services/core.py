@@ -2,7 +2,6 @@
 advance rules."""
 
 import datetime as dt
-import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from khuyencong.core import closing
 from khuyencong.core.audit import audit_record
 from khuyencong.core.errors import DomainError, ValidationFailed
 from khuyencong.core.formatting import format_date, format_vnd
-from khuyencong.core.reference import LoadReport
+from khuyencong.core.reference import LoadReport, read_json
 from khuyencong.projects.models import Project
 from khuyencong.projects.selectors import liquidation_due
 
@@ -79,7 +78,7 @@ def _require_not_duplicate(
 @transaction.atomic
 def advance_rules_load(*, report: LoadReport | None = None) -> LoadReport:
     report = report or LoadReport()
-    data = json.loads(RULES_FILE.read_text(encoding="utf-8"))
+    data = read_json(RULES_FILE)
     for item in data["rules"]:
         activity = Activity.objects.filter(code=item["activity"]).first() if item["activity"] else None
         if item["activity"] and activity is None:

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.audit import audit_record
-from khuyencong.core.errors import StaleWrite, ValidationFailed
+from khuyencong.core.errors import ValidationFailed
 from khuyencong.core.formatting import format_date, format_vnd
 from khuyencong.core.money import whole_dong
+from khuyencong.core.versioning import check_version
 from khuyencong.projects.choices import ProjectState
 from khuyencong.projects.models import Document, Project
 from khuyencong.projects.services import (
@@ -103,8 +104,7 @@ def contract_sign(
     """Record a signed contract and commit its value in the ledger. On an approved project this is
     the lifecycle action "contract"; later (contracted or in progress) it adds a further contract."""
     project = project_for_change(actor, project)
-    if version is not None and project.version != version:  # also when adding a further contract
-        raise StaleWrite()
+    check_version(project, version)  # also when adding a further contract
     if project.state not in (ProjectState.APPROVED, ProjectState.CONTRACTED, ProjectState.IN_PROGRESS):
         raise WrongState(
             _("A contract is signed once the project is approved; the project is %(state)s.")
@@ -210,7 +210,7 @@ def _require_room_on_contract(
                 field="amount",
             )
         if project.state == ProjectState.APPROVED:
-            raise WrongState()
+            raise WrongState(_("This action is not possible in the project's current state."))
     if kind == EntryKind.ADVANCE:
         if project.state not in (ProjectState.CONTRACTED, ProjectState.IN_PROGRESS):
             raise LedgerRefused(_("Advances are paid before acceptance."), code="advance_after_acceptance")

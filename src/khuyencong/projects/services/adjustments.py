@@ -200,7 +200,7 @@ def adjustment_decide(
     )
     if approve:
         if project.state not in ADJUSTABLE_STATES:
-            raise WrongState()
+            raise WrongState(_("This action is not possible in the project's current state."))
         changed = sorted(n for n, old in adjustment.before.items() if _encode(getattr(project, n)) != old)
         if changed:  # e.g. money received from a stopped project: the request no longer says what it did
             raise StaleWrite(

@@ -1,7 +1,6 @@
 """Project writers: the checks every writer shares, the plan line's room, creating and editing."""
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
@@ -12,17 +11,19 @@ from django.utils.translation import gettext_lazy as _
 
 from khuyencong.accounts.jurisdiction import Action, allows, restrict
 from khuyencong.accounts.models import Agency
-from khuyencong.core.audit import audit_record
+from khuyencong.core.audit import audit_record, snapshot
 from khuyencong.core.errors import (
     DomainError,
     NotInJurisdiction,
     PermissionDenied,
     StaleWrite,
     ValidationFailed,
+    WrongState,
 )
 from khuyencong.core.formatting import format_date, format_vnd
 from khuyencong.core.money import whole_dong
-from khuyencong.core.reference import LoadReport
+from khuyencong.core.reference import LoadReport, read_json
+from khuyencong.core.versioning import check_version, save_new_version
 from khuyencong.establishments.models import Establishment
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.geo.selectors import carried_area_q
@@ -34,12 +35,6 @@ from ..models import DeadlineRule, DocumentForm, Project
 from ..ports import money
 
 REFERENCE_FILE = Path(__file__).parent.parent / "reference" / "projects.json"
-
-
-class WrongState(DomainError):
-    code = "wrong_state"
-    status = 409
-    default_message = _("This action is not possible in the project's current state.")
 
 
 class NormExceeded(DomainError):
@@ -56,7 +51,7 @@ class LineRoomExceeded(DomainError):
 @transaction.atomic
 def project_reference_load(*, report: LoadReport | None = None) -> LoadReport:
     report = report or LoadReport()
-    data = json.loads(REFERENCE_FILE.read_text(encoding="utf-8"))
+    data = read_json(REFERENCE_FILE)
     for item in data["deadlines"]:
         _rule, created = DeadlineRule.objects.get_or_create(
             kind=item["kind"],
@@ -96,13 +91,11 @@ def project_for_change(actor: Any, project: Project, action: Action = Action.CHA
 
 
 def _check_version(project: Project, version: int | None) -> None:
-    if version is not None and project.version != version:
-        raise StaleWrite()
+    check_version(project, version)
 
 
 def _bump(project: Project, *fields: str) -> None:
-    project.version += 1
-    project.save(update_fields=[*fields, "version"])
+    save_new_version(project, update_fields=fields)
 
 
 def _in_scope(actor: Any, model_qs, pk: int, action: Action = Action.CHANGE) -> bool:
@@ -125,21 +118,23 @@ def _require_date(value: Any, field: str, message: Any = None) -> dt.date:
     return value
 
 
+SNAPSHOT_FIELDS = (
+    "title",
+    "kind",
+    "location",
+    "start_date",
+    "end_date",
+    "support_amount",
+    "counterpart_amount",
+    "other_amount",
+    "units_count",
+    "machine_name",
+    "machine_spec",
+)
+
+
 def _snapshot(project: Project) -> dict[str, Any]:
-    return {
-        "title": project.title,
-        "kind": project.kind,
-        "location": project.location_id,
-        "implementer": project.implementer_label,
-        "start_date": project.start_date.isoformat(),
-        "end_date": project.end_date.isoformat(),
-        "support_amount": project.support_amount,
-        "counterpart_amount": project.counterpart_amount,
-        "other_amount": project.other_amount,
-        "units_count": project.units_count,
-        "machine_name": project.machine_name,
-        "machine_spec": project.machine_spec,
-    }
+    return {**snapshot(project, SNAPSHOT_FIELDS), "implementer": project.implementer_label}
 
 
 # --- the plan line's room ------------------------------------------------------------------------
@@ -368,8 +363,7 @@ def _apply(project: Project, values: dict[str, Any]) -> None:
     old_location = project.location_id
     for name, value in values.items():
         setattr(project, name, value)
-    project.version += 1
-    project.save()
+    save_new_version(project)
     if project.location_id != old_location:
         money().relocate(project, old_location_id=old_location)
 

@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from khuyencong.accounts.jurisdiction import Action, restrict
 from khuyencong.catalog.services import check_support
-from khuyencong.core.audit import audit_record
+from khuyencong.core.audit import audit_record, jsonable
 from khuyencong.core.errors import NotInJurisdiction, PermissionDenied, ValidationFailed
 from khuyencong.core.formatting import format_date
+from khuyencong.core.versioning import save_new_version
 
 from ..choices import COMMITTED_STATES, NormResult, ProjectKind, ProjectState
 from ..models import Project
@@ -245,29 +246,16 @@ def run_transition(
     before = {"state": project.state, "version": project.version}
     reason = effect(actor, project, params)
     project.state = transition.target
-    project.version += 1
-    project.save()
+    save_new_version(project)
     audit_record(
         actor=actor,
         action=f"project.{action}",
         obj=project,
         before=before,
-        after={"state": project.state, **_jsonable(params)},
+        after={"state": project.state, **jsonable(params)},
         reason=reason,
     )
     return project
-
-
-def _jsonable(params: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in params.items():
-        if isinstance(value, dt.date):
-            out[key] = value.isoformat()
-        elif hasattr(value, "pk"):
-            out[key] = value.pk
-        elif isinstance(value, str | int | bool) or value is None:
-            out[key] = value
-    return out
 
 
 @transaction.atomic

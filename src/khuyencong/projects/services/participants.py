@@ -108,7 +108,7 @@ def participant_add(
         ProjectState.CONTRACTED,
         ProjectState.IN_PROGRESS,
     ):
-        raise WrongState()
+        raise WrongState(_("This action is not possible in the project's current state."))
     amounts = _participant_amounts(
         actor, project, establishment, support_amount, eligible_cost, booths, trainees
     )
