@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import submission_views, views
+from . import views
+from .submissions import views as submission_views
 
 app_name = "reporting"
 urlpatterns = [

@@ -12,8 +12,8 @@ while the certificate is valid; `establishment_priority_refresh` (command `refre
 keeps the flags right as certificates expire.
 """
 
-from .base import WrongState, project_counts_sync
 from .fairs import fair_create, participation_add, participation_remove
+from .rules import WrongState, project_counts_sync
 from .selections import (
     can_organise,
     entry_add,

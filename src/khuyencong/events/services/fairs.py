@@ -18,21 +18,21 @@ from khuyencong.projects.models import Project
 
 from ..choices import FAIR_INDICATORS, OPEN_FAIR_LEVELS, FairLevel
 from ..models import Fair, FairParticipation
-from .base import (
-    _agency,
-    _check_project,
-    _choice,
-    _count,
-    _establishment_in_scope,
-    _fail,
-    _optional_text,
-    _period,
-    _require_change,
-    _require_open_project,
-    _text,
-    _unit_in_scope,
-    _visible,
+from .rules import (
+    check_agency,
+    check_choice,
+    check_count,
+    check_optional_text,
+    check_period,
+    check_project,
+    check_text,
+    establishment_in_scope,
     project_counts_sync,
+    raise_if_any,
+    require_change,
+    require_open_project,
+    require_visible,
+    unit_in_scope,
 )
 
 
@@ -52,12 +52,12 @@ def fair_create(
     project: Project | None = None,
     note: str = "",
 ) -> Fair:
-    _require_change(actor)
+    require_change(actor)
     errors: dict[str, str] = {}
-    name = _text(errors, "name", name, _("Enter the fair's name."), 300)
-    level = _choice(errors, "level", level, FairLevel)
-    place = _text(errors, "place", place, _("Enter where the fair is held."), 300)
-    if not _unit_in_scope(actor, location):
+    name = check_text(errors, "name", name, _("Enter the fair's name."), 300)
+    level = check_choice(errors, "level", level, FairLevel)
+    place = check_text(errors, "place", place, _("Enter where the fair is held."), 300)
+    if not unit_in_scope(actor, location):
         errors["location"] = str(_("Choose a province or commune in your jurisdiction."))
     elif level == FairLevel.COMMUNE and location.level != Level.COMMUNE:
         errors["location"] = str(_("A commune fair is held in a commune."))
@@ -69,12 +69,12 @@ def fair_create(
                 "establishments' booths on the ministry's record of the fair."
             )
         )
-    _agency(errors, actor, organiser)
-    start, end = _period(errors, start_date, end_date)
-    booths_total = _count(errors, "booths_total", booths_total)
-    note = _optional_text(errors, "note", note, 500)
-    _check_project(errors, actor, project, FAIR_INDICATORS, on=start)
-    _fail(errors)
+    check_agency(errors, actor, organiser)
+    start, end = check_period(errors, start_date, end_date)
+    booths_total = check_count(errors, "booths_total", booths_total)
+    note = check_optional_text(errors, "note", note, 500)
+    check_project(errors, actor, project, FAIR_INDICATORS, on=start)
+    raise_if_any(errors)
     start_date, end_date = cast(dt.date, start), cast(dt.date, end)
     fair = Fair.objects.create(
         name=name,
@@ -120,14 +120,14 @@ def participation_add(
     note: str = "",
 ) -> FairParticipation:
     """Record the booths an establishment of the actor's jurisdiction took at a fair it may see."""
-    _visible(actor, Fair, fair.pk)
+    require_visible(actor, Fair, fair.pk)
     fair = Fair.objects.select_for_update().get(pk=fair.pk)  # serialises the booth count
     errors: dict[str, str] = {}
-    if not _establishment_in_scope(actor, establishment):
+    if not establishment_in_scope(actor, establishment):
         errors["establishment"] = str(_("This establishment is outside your jurisdiction or was merged."))
     elif fair.participations.filter(establishment=establishment).exists():
         errors["establishment"] = str(_("This establishment is already recorded at this fair."))
-    booths = _count(errors, "booths", booths, 1)
+    booths = check_count(errors, "booths", booths, 1)
     try:
         support_amount = whole_dong(support_amount, field="support_amount")
     except ValidationFailed as exc:
@@ -139,9 +139,9 @@ def participation_add(
                 _("The fair has %(total)s booths and %(taken)s are already taken.")
                 % {"total": fair.booths_total, "taken": taken}
             )
-    note = _optional_text(errors, "note", note, 500)
-    _check_project(errors, actor, project, FAIR_INDICATORS, on=fair.start_date)
-    _fail(errors)
+    note = check_optional_text(errors, "note", note, 500)
+    check_project(errors, actor, project, FAIR_INDICATORS, on=fair.start_date)
+    raise_if_any(errors)
     participation = FairParticipation.objects.create(
         fair=fair,
         establishment=establishment,
@@ -169,11 +169,11 @@ def participation_add(
 
 @transaction.atomic
 def participation_remove(*, actor: Any, participation: FairParticipation) -> None:
-    _visible(actor, FairParticipation, participation.pk)
+    require_visible(actor, FairParticipation, participation.pk)
     participation = FairParticipation.objects.select_related("fair", "project", "establishment").get(
         pk=participation.pk
     )
-    _require_open_project(participation.project)
+    require_open_project(participation.project)
     fair = participation.fair
     before = {
         "establishment": participation.establishment_id,

@@ -29,24 +29,24 @@ from ..choices import (
     SelectionLevel,
 )
 from ..models import JuryScore, ProductSelection, SelectionEntry
-from .base import (
+from .rules import (
     WrongState,
-    _agency,
-    _check_project,
-    _choice,
-    _count,
-    _date,
-    _establishment_in_scope,
-    _fail,
-    _optional_text,
-    _require_change,
-    _same_name,
-    _text,
-    _unit_contains,
-    _unit_in_scope,
-    _visible,
-    _year,
+    check_agency,
+    check_choice,
+    check_count,
+    check_date,
+    check_optional_text,
+    check_project,
+    check_text,
+    check_year,
+    establishment_in_scope,
     project_counts_sync,
+    raise_if_any,
+    require_change,
+    require_visible,
+    same_name,
+    unit_contains,
+    unit_in_scope,
 )
 
 
@@ -59,13 +59,13 @@ def can_organise(actor: Any, selection: ProductSelection) -> tuple[bool, str]:
         if scope_of(actor).nation:
             return True, ""
         return False, str(_("Regional and national selections are run by the ministry."))
-    if _unit_in_scope(actor, selection.unit):
+    if unit_in_scope(actor, selection.unit):
         return True, ""
     return False, str(_("This selection is organised outside your jurisdiction."))
 
 
 def _selection_for_change(actor: Any, selection: ProductSelection) -> ProductSelection:
-    _visible(actor, ProductSelection, selection.pk)
+    require_visible(actor, ProductSelection, selection.pk)
     allowed, reason = can_organise(actor, selection)
     if not allowed:
         raise PermissionDenied(reason)
@@ -89,7 +89,7 @@ def _selection_area(
             errors["unit"] = str(
                 _("%(unit)s was not in force in %(year)s.") % {"unit": unit.label, "year": year}
             )
-        elif not _unit_in_scope(actor, unit):
+        elif not unit_in_scope(actor, unit):
             errors["unit"] = str(_("This unit is outside your jurisdiction."))
         region = None
     elif level:
@@ -119,12 +119,12 @@ def selection_create(
     decision_date: dt.date | None = None,
     project: Project | None = None,
 ) -> ProductSelection:
-    _require_change(actor)
+    require_change(actor)
     errors: dict[str, str] = {}
-    level = _choice(errors, "level", level, SelectionLevel)
-    year = _year(errors, "year", year)
-    name = _text(errors, "name", name, _("Enter the selection's name."), 300)
-    _agency(errors, actor, organiser)
+    level = check_choice(errors, "level", level, SelectionLevel)
+    year = check_year(errors, "year", year)
+    name = check_text(errors, "name", name, _("Enter the selection's name."), 300)
+    check_agency(errors, actor, organiser)
     if level in LOCAL_SELECTION_LEVELS and year and year > LOCAL_SELECTION_LAST_YEAR:
         errors["level"] = str(
             _("Commune and district selections were held until %(year)s; choose the provincial level.")
@@ -132,19 +132,19 @@ def selection_create(
         )
     unit, region = _selection_area(errors, actor, level, year, unit, region)
     score = _score(errors, "pass_score", pass_score)
-    certificate_years = _count(errors, "certificate_years", certificate_years, 1)
+    certificate_years = check_count(errors, "certificate_years", certificate_years, 1)
     if "certificate_years" not in errors and certificate_years > 10:
         errors["certificate_years"] = str(_("At most 10 years."))
-    decision_number = _optional_text(errors, "decision_number", decision_number, 60)
-    decision_date = _date(errors, "decision_date", decision_date, required=False)
-    _check_project(errors, actor, project, SELECTION_INDICATORS, year=year)
+    decision_number = check_optional_text(errors, "decision_number", decision_number, 60)
+    decision_date = check_date(errors, "decision_date", decision_date, required=False)
+    check_project(errors, actor, project, SELECTION_INDICATORS, year=year)
     if not errors and (
         ProductSelection.objects.filter(level=level, year=year, unit=unit, region=region).exists()
     ):
         errors["year"] = str(
             _("This area already has a selection of that level in %(year)s.") % {"year": year}
         )
-    _fail(errors)
+    raise_if_any(errors)
     selection = ProductSelection.objects.create(
         level=level,
         year=year,
@@ -178,7 +178,7 @@ def selection_create(
 
 def _in_selection_area(selection: ProductSelection, establishment: Establishment) -> bool:
     if selection.unit is not None:
-        return _unit_contains(selection.unit, establishment.commune_id)
+        return unit_contains(selection.unit, establishment.commune_id)
     if selection.region is not None:
         provinces = region_provinces(selection.region, selection.year)
         commune = establishment.commune
@@ -197,24 +197,24 @@ def entry_add(
 ) -> SelectionEntry:
     """Enter a product. The organiser enters products of its area; at a regional or national selection
     a province also nominates products of its own establishments."""
-    _visible(actor, ProductSelection, selection.pk)
+    require_visible(actor, ProductSelection, selection.pk)
     organiser, reason = can_organise(actor, selection)
     if not organiser and selection.unit_id is not None:
         raise PermissionDenied(reason)
     selection = ProductSelection.objects.select_for_update().get(pk=selection.pk)
     errors: dict[str, str] = {}
-    if not _establishment_in_scope(actor, establishment):
+    if not establishment_in_scope(actor, establishment):
         errors["establishment"] = str(_("This establishment is outside your jurisdiction or was merged."))
     elif not _in_selection_area(selection, establishment):
         errors["establishment"] = str(_("This establishment is not in the selection's area."))
-    product_name = _text(errors, "product_name", product_name, _("Enter the product's name."), 300)
-    product_group = _choice(errors, "product_group", product_group, ProductGroup)
-    if "establishment" not in errors and _same_name(
+    product_name = check_text(errors, "product_name", product_name, _("Enter the product's name."), 300)
+    product_group = check_choice(errors, "product_group", product_group, ProductGroup)
+    if "establishment" not in errors and same_name(
         product_name,
         selection.entries.filter(establishment=establishment).values_list("product_name", flat=True),
     ):
         errors["product_name"] = str(_("This product of the establishment is already entered."))
-    _fail(errors)
+    raise_if_any(errors)
     entry = SelectionEntry.objects.create(
         selection=selection,
         establishment=establishment,
@@ -263,9 +263,9 @@ def entry_score(*, actor: Any, entry: SelectionEntry, juror: str, score: Any) ->
     to two decimals."""
     _selection, entry = _entry_for_decision(actor, entry)
     errors: dict[str, str] = {}
-    juror = _text(errors, "juror", juror, _("Enter the juror's name."), 150)
+    juror = check_text(errors, "juror", juror, _("Enter the juror's name."), 150)
     value = _score(errors, "score", score)
-    _fail(errors)
+    raise_if_any(errors)
     previous = entry.scores.filter(juror=juror).first()
     JuryScore.objects.update_or_create(
         entry=entry, juror=juror, defaults={"score": value, "recorded_by": actor}
@@ -318,17 +318,19 @@ def entry_certify(
             _("The entry scored %(score)s, below the pass mark of %(mark)s.")
             % {"score": entry.total_score, "mark": selection.pass_score}
         )
-    number = _text(errors, "certificate_number", certificate_number, _("Enter the certificate number."), 60)
+    number = check_text(
+        errors, "certificate_number", certificate_number, _("Enter the certificate number."), 60
+    )
     if number and selection.entries.filter(certificate_number=number).exclude(pk=entry.pk).exists():
         errors["certificate_number"] = str(_("This certificate number is already used in this selection."))
-    start = _date(errors, "valid_from", valid_from)
-    end = _date(errors, "valid_to", valid_to, required=False)
+    start = check_date(errors, "valid_from", valid_from)
+    end = check_date(errors, "valid_to", valid_to, required=False)
     if start and end is None and "valid_to" not in errors:
         end = _add_years(start, selection.certificate_years) - dt.timedelta(days=1)
     if start and end and end < start:
         errors["valid_to"] = str(_("The certificate cannot end before it starts."))
-    note = _optional_text(errors, "note", note, 500)
-    _fail(errors)
+    note = check_optional_text(errors, "note", note, 500)
+    raise_if_any(errors)
     start, end = cast(dt.date, start), cast(dt.date, end)
     entry.result = EntryResult.CERTIFIED
     entry.certificate_number = number
@@ -368,8 +370,8 @@ def entry_certify(
 def entry_reject(*, actor: Any, entry: SelectionEntry, note: str = "") -> SelectionEntry:
     selection, entry = _entry_for_decision(actor, entry)
     errors: dict[str, str] = {}
-    note = _optional_text(errors, "note", note, 500)
-    _fail(errors)
+    note = check_optional_text(errors, "note", note, 500)
+    raise_if_any(errors)
     entry.result = EntryResult.NOT_SELECTED
     entry.result_note = note
     entry.save(update_fields=["result", "result_note"])

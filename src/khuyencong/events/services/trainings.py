@@ -14,21 +14,21 @@ from khuyencong.projects.models import Project
 
 from ..choices import TRAINING_INDICATORS, TrainingKind
 from ..models import Trainee, Training
-from .base import (
-    _agency,
-    _check_project,
-    _choice,
-    _count,
-    _establishment_in_scope,
-    _fail,
-    _optional_text,
-    _period,
-    _require_change,
-    _require_open_project,
-    _text,
-    _unit_in_scope,
-    _visible,
+from .rules import (
+    check_agency,
+    check_choice,
+    check_count,
+    check_optional_text,
+    check_period,
+    check_project,
+    check_text,
+    establishment_in_scope,
     project_counts_sync,
+    raise_if_any,
+    require_change,
+    require_open_project,
+    require_visible,
+    unit_in_scope,
 )
 
 
@@ -48,19 +48,19 @@ def training_create(
 ) -> Training:
     """A training course or workshop. `participants_count` is the number typed when the participants
     are not listed; listing them (`trainee_add`) replaces it by the number listed."""
-    _require_change(actor)
+    require_change(actor)
     errors: dict[str, str] = {}
-    kind = _choice(errors, "kind", kind, TrainingKind)
-    title = _text(errors, "title", title, _("Enter the title."), 300)
-    start, end = _period(errors, start_date, end_date)
-    if not _unit_in_scope(actor, location):
+    kind = check_choice(errors, "kind", kind, TrainingKind)
+    title = check_text(errors, "title", title, _("Enter the title."), 300)
+    start, end = check_period(errors, start_date, end_date)
+    if not unit_in_scope(actor, location):
         errors["location"] = str(_("Choose a province or commune in your jurisdiction."))
-    _agency(errors, actor, organiser)
-    participants_count = _count(errors, "participants_count", participants_count)
-    note = _optional_text(errors, "note", note, 500)
+    check_agency(errors, actor, organiser)
+    participants_count = check_count(errors, "participants_count", participants_count)
+    note = check_optional_text(errors, "note", note, 500)
     if kind:
-        _check_project(errors, actor, project, TRAINING_INDICATORS[TrainingKind(kind)], on=start)
-    _fail(errors)
+        check_project(errors, actor, project, TRAINING_INDICATORS[TrainingKind(kind)], on=start)
+    raise_if_any(errors)
     start_date, end_date = cast(dt.date, start), cast(dt.date, end)
     training = Training.objects.create(
         kind=kind,
@@ -96,14 +96,14 @@ def trainee_add(
     *, actor: Any, training: Training, name: str, establishment: Establishment | None = None
 ) -> Trainee:
     """List one participant; the training's number of participants becomes the number listed."""
-    _visible(actor, Training, training.pk)
+    require_visible(actor, Training, training.pk)
     training = Training.objects.select_for_update().get(pk=training.pk)
-    _require_open_project(training.project)
+    require_open_project(training.project)
     errors: dict[str, str] = {}
-    name = _text(errors, "name", name, _("Enter the participant's full name."), 150)
-    if establishment is not None and not _establishment_in_scope(actor, establishment):
+    name = check_text(errors, "name", name, _("Enter the participant's full name."), 150)
+    if establishment is not None and not establishment_in_scope(actor, establishment):
         errors["establishment"] = str(_("This establishment is outside your jurisdiction or was merged."))
-    _fail(errors)
+    raise_if_any(errors)
     trainee = Trainee.objects.create(
         training=training, name=name, establishment=establishment, created_by=actor
     )

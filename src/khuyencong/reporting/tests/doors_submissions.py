@@ -17,7 +17,7 @@ from khuyencong.accounts.choices import Role
 from khuyencong.accounts.jurisdiction import scope_of
 from khuyencong.reporting.imports import FIGURE_COLUMNS
 from khuyencong.reporting.services import submissions_import
-from khuyencong.reporting.submission_views import sign_upload
+from khuyencong.reporting.submissions.views import sign_upload
 from khuyencong.testing.access import ALL_ROLES, door
 
 CODE = {"own": "56", "foreign": "01"}

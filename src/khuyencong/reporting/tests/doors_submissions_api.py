@@ -1,4 +1,4 @@
-"""Access-harness registrations for the submissions API (reporting/submission_api.py), with the same
+"""Access-harness registrations for the submissions API (reporting/submissions/api.py), with the same
 expectations as the pages (doors_submissions.py): "own" is Khánh Hòa's report, "foreign" Hà Nội's;
 a commune's users get 403 on their province's and an empty list; deciding is the ministry's."""
 

@@ -13,10 +13,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from khuyencong.accounts.choices import Role
-from khuyencong.reporting import submission_forms
 from khuyencong.reporting.imports import FIGURE_COLUMNS, INDICATOR_COLUMNS, read_file
 from khuyencong.reporting.models import Submission
 from khuyencong.reporting.services import submission_decide, submissions_import
+from khuyencong.reporting.submissions import forms as submission_forms
 from khuyencong.testing.projects import LINE_AMOUNT, make_project
 
 pytestmark = pytest.mark.django_db

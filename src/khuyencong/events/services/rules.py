@@ -1,4 +1,6 @@
-"""What the event writers share: field checks, jurisdiction checks and keeping the projects' counts."""
+"""The rules every event writer applies: field checks that collect every field's error before one
+refusal (`raise_if_any`), jurisdiction checks, the project an event counts toward, and keeping the
+projects' counts in step (`project_counts_sync`)."""
 
 import datetime as dt
 from collections.abc import Iterable
@@ -33,25 +35,25 @@ YEARS = (2000, 2100)
 # --- checks shared by the writers --------------------------------------------------------------
 
 
-def _require_change(actor: Any) -> None:
+def require_change(actor: Any) -> None:
     if not allows(actor, Action.CHANGE):
         raise PermissionDenied()
 
 
-def _visible(actor: Any, model: type[models.Model], pk: int) -> None:
+def require_visible(actor: Any, model: type[models.Model], pk: int) -> None:
     """NotInJurisdiction unless the actor may read the row; then PermissionDenied unless it may change."""
     if not restrict(model._default_manager.filter(pk=pk), actor, Action.VIEW).exists():
         raise NotInJurisdiction()
-    _require_change(actor)
+    require_change(actor)
 
 
-def _unit_in_scope(actor: Any, unit: Any) -> bool:
+def unit_in_scope(actor: Any, unit: Any) -> bool:
     return isinstance(unit, AdministrativeUnit) and (
         restrict(AdministrativeUnit.objects.filter(pk=unit.pk), actor, Action.CHANGE).exists()
     )
 
 
-def _establishment_in_scope(actor: Any, establishment: Any) -> bool:
+def establishment_in_scope(actor: Any, establishment: Any) -> bool:
     return isinstance(establishment, Establishment) and (
         restrict(
             Establishment.objects.filter(pk=establishment.pk, merged_into__isnull=True), actor, Action.CHANGE
@@ -59,7 +61,7 @@ def _establishment_in_scope(actor: Any, establishment: Any) -> bool:
     )
 
 
-def _text(errors: dict, field: str, value: Any, message: Any, limit: int) -> str:
+def check_text(errors: dict, field: str, value: Any, message: Any, limit: int) -> str:
     text = " ".join(str(value or "").split()) if isinstance(value, str) or value is None else ""
     if not text:
         errors[field] = str(message)
@@ -68,28 +70,28 @@ def _text(errors: dict, field: str, value: Any, message: Any, limit: int) -> str
     return text
 
 
-def _optional_text(errors: dict, field: str, value: Any, limit: int) -> str:
+def check_optional_text(errors: dict, field: str, value: Any, limit: int) -> str:
     text = " ".join(str(value or "").split())
     if len(text) > limit:
         errors[field] = str(_("At most %(limit)s characters.") % {"limit": limit})
     return text
 
 
-def _count(errors: dict, field: str, value: Any, minimum: int = 0) -> int:
+def check_count(errors: dict, field: str, value: Any, minimum: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         errors[field] = str(_("Enter a whole number, %(min)s or more.") % {"min": minimum})
         return minimum
     return value
 
 
-def _year(errors: dict, field: str, value: Any) -> int:
+def check_year(errors: dict, field: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not (YEARS[0] <= value <= YEARS[1]):
         errors[field] = str(_("Enter a year between %(a)s and %(b)s.") % {"a": YEARS[0], "b": YEARS[1]})
         return 0
     return value
 
 
-def _date(errors: dict, field: str, value: Any, required: bool = True) -> dt.date | None:
+def check_date(errors: dict, field: str, value: Any, required: bool = True) -> dt.date | None:
     if value is None and not required:
         return None
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
@@ -98,30 +100,30 @@ def _date(errors: dict, field: str, value: Any, required: bool = True) -> dt.dat
     return value
 
 
-def _period(errors: dict, start: Any, end: Any) -> tuple[dt.date | None, dt.date | None]:
-    start_date, end_date = _date(errors, "start_date", start), _date(errors, "end_date", end)
+def check_period(errors: dict, start: Any, end: Any) -> tuple[dt.date | None, dt.date | None]:
+    start_date, end_date = check_date(errors, "start_date", start), check_date(errors, "end_date", end)
     if start_date and end_date and end_date < start_date:
         errors["end_date"] = str(_("The end cannot be before the start."))
     return start_date, end_date
 
 
-def _choice(errors: dict, field: str, value: Any, choices: Any) -> str:
+def check_choice(errors: dict, field: str, value: Any, choices: Any) -> str:
     if value not in choices.values:
         errors[field] = str(_("Choose a value from the list."))
         return ""
     return value
 
 
-def _agency(errors: dict, actor: Any, agency: Any) -> None:
+def check_agency(errors: dict, actor: Any, agency: Any) -> None:
     if not isinstance(agency, Agency) or not agencies_visible(actor).filter(pk=agency.pk).exists():
         errors["organiser"] = str(_("Choose an agency you can see."))
 
 
-def _unit_contains(unit: AdministrativeUnit, commune_id: int) -> bool:
+def unit_contains(unit: AdministrativeUnit, commune_id: int) -> bool:
     return AdministrativeUnit.objects.filter(containment_q(unit), pk=commune_id).exists()
 
 
-def _project_error(
+def project_error(
     actor: Any,
     project: Any,
     indicators: Iterable[str],
@@ -165,16 +167,16 @@ def _project_error(
     return None
 
 
-def _check_project(errors: dict, actor: Any, project: Any, indicators: Iterable[str], **when: Any) -> None:
+def check_project(errors: dict, actor: Any, project: Any, indicators: Iterable[str], **when: Any) -> None:
     """Add the reason to `errors` when events of this kind cannot be linked to `project` (if given).
     Skipped while the date or year it is checked against is itself invalid."""
     if project is None or any(value in (None, 0) for value in when.values()):
         return
-    if message := _project_error(actor, project, indicators, **when):
+    if message := project_error(actor, project, indicators, **when):
         errors["project"] = message
 
 
-def _require_open_project(project: Project | None) -> None:
+def require_open_project(project: Project | None) -> None:
     """Refuse to change an event whose counts are final (its project was accepted, closed or stopped)."""
     if project is not None and project.state not in ACHIEVABLE_STATES:
         raise WrongState(
@@ -183,13 +185,13 @@ def _require_open_project(project: Project | None) -> None:
         )
 
 
-def _same_name(name: str, others: Iterable[str]) -> bool:
+def same_name(name: str, others: Iterable[str]) -> bool:
     """Whether `name` is among `others` whatever the case (Vietnamese letters too: "Đ" is "đ")."""
     folded = name.casefold()
     return bool(name) and any(other.casefold() == folded for other in others)
 
 
-def _fail(errors: dict) -> None:
+def raise_if_any(errors: dict) -> None:
     if errors:
         raise ValidationFailed(INVALID, code="invalid_fields", errors=errors)
 

@@ -21,10 +21,10 @@ from khuyencong.core.api_types import Year
 from khuyencong.core.errors import ValidationFailed
 from khuyencong.core.pagination import Paginated
 
-from .models import Submission
-from .selectors import latest_only, submissions_visible
-from .services import submission_decide, submission_submit, submissions_import
-from .submission_reads import (
+from ..models import Submission
+from ..selectors import latest_only, submissions_visible
+from ..services import submission_decide, submission_submit, submissions_import
+from .reads import (
     IMPORT_MAX_BYTES,
     import_preview,
     period_label,

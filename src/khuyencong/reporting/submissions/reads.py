@@ -19,12 +19,12 @@ from khuyencong.core.formatting import format_vnd, ratio
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.geo.selectors import provinces_on
 
-from .access import covers_province, may_decide, may_submit
-from .imports import raise_import_invalid, read_file
-from .live import Period
-from .models import Submission
-from .selectors import submissions_visible
-from .services import content_key  # the key the import compares with: the same figures, the same key
+from ..access import covers_province, may_decide, may_submit
+from ..imports import raise_import_invalid, read_file
+from ..live import Period
+from ..models import Submission
+from ..selectors import submissions_visible
+from ..services import content_key  # the key the import compares with: the same figures, the same key
 
 SOURCE_LABELS = {
     "KCQG": gettext_lazy("National khuyến công (KCQG)"),

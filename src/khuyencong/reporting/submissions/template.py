@@ -15,7 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from khuyencong.catalog.models import ContentGroup, Indicator
 from khuyencong.geo.selectors import provinces_on
 
-from .imports import FIGURE_COLUMNS, INDICATOR_COLUMNS
+from ..imports import FIGURE_COLUMNS, INDICATOR_COLUMNS
 
 ROWS = 1000  # rows the drop-down lists cover
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")

@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from khuyencong.core.forms import KcForm
 from khuyencong.geo.models import AdministrativeUnit
 
-from .choices import SubmissionStatus
-from .forms import scope_choices
-from .selectors import submissions_visible
-from .submission_reads import IMPORT_MAX_BYTES, default_period
+from ..choices import SubmissionStatus
+from ..forms import scope_choices
+from ..selectors import submissions_visible
+from .reads import IMPORT_MAX_BYTES, default_period
 
 
 def month_choices() -> list[tuple[int, str]]:

@@ -1,7 +1,7 @@
 """Submission pages: the list (with the decider's inbox and the province's "submit" form), one
 submission (figures, indicators, checks, versions, audit trail, approve / return), the period
 overview (every expected province, its latest status and lateness) and the file import (template,
-dry-run preview, confirm). Thin over `selectors`, `submission_reads` and `services`."""
+dry-run preview, confirm). Thin over `selectors`, `submissions.reads` and `services`."""
 
 import base64
 import io
@@ -26,15 +26,16 @@ from khuyencong.core.errors import DomainError, NotInJurisdiction, PermissionDen
 from khuyencong.core.exporters import Exporter
 from khuyencong.core.views import attempt, report_form_errors, show_refusal
 
-from . import services
-from .access import default_scope_text, may_decide, may_submit, readable_scope
-from .choices import SubmissionStatus
-from .live import Period, parse_scope
-from .models import ReportDeadline, Submission
-from .presenters import SOURCE_LABELS
-from .selectors import decisions_awaiting, latest_only, period_overview, submissions_visible
-from .submission_forms import DecisionForm, ImportForm, OverviewForm, SubmissionFilterForm, SubmitForm
-from .submission_reads import (
+from .. import services
+from ..access import default_scope_text, may_decide, may_submit, readable_scope
+from ..choices import SubmissionStatus
+from ..live import Period, parse_scope
+from ..models import ReportDeadline, Submission
+from ..presenters import SOURCE_LABELS
+from ..selectors import decisions_awaiting, latest_only, period_overview, submissions_visible
+from ..validation import changes_since_approval
+from .forms import DecisionForm, ImportForm, OverviewForm, SubmissionFilterForm, SubmitForm
+from .reads import (
     check_items,
     decides_somewhere,
     figure_tables,
@@ -48,8 +49,7 @@ from .submission_reads import (
     submit_provinces,
     visible_submission,
 )
-from .submission_template import template_workbook
-from .validation import changes_since_approval
+from .template import template_workbook
 
 AUDIT_LABELS = {
     "report.submit": gettext_lazy("submitted"),
