@@ -276,3 +276,10 @@ def test_seeding_the_demo_again_changes_nothing(demo, world):
     assert all(before.values()), before
     call_command("seed_demo", verbosity=0)
     assert _counts() == before
+
+
+def test_the_module_runs_on_one_worker(request):
+    """Under `make test` (pytest-xdist --dist loadgroup) the module is one group, so the demo is seeded
+    once; a pytest that xdist cannot mark groups in would seed it on every worker."""
+    if getattr(request.config.option, "loadgroup", False):
+        assert request.node.nodeid.endswith("@demo")
