@@ -3,13 +3,15 @@ import re
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import DataError
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from .errors import NotInJurisdiction, PermissionDenied
 from .text import clean_input
 
 
@@ -21,6 +23,25 @@ class LoginRequired(LoginRequiredMiddleware):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class AccessRefusals:
+    """The one place pages turn the services' access refusals into HTTP: a record outside the user's
+    jurisdiction is not found (404, whether it exists or not), an action the role may not take is
+    forbidden (403). Views let these propagate; the API maps them itself (JSON with a `code`)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, NotInJurisdiction):
+            raise Http404 from exception
+        if isinstance(exception, PermissionDenied):
+            raise Forbidden from exception
+        return None
 
 
 NUL = "\x00"

@@ -4,8 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied as Forbidden
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 
 from .errors import DomainError, NotInJurisdiction, PermissionDenied
 
@@ -47,10 +46,8 @@ def attempt(request: HttpRequest, call: Callable[[], Any], *, success: Any, form
     it returns nothing) is returned."""
     try:
         result = call()
-    except NotInJurisdiction as exc:
-        raise Http404 from exc
-    except PermissionDenied as exc:
-        raise Forbidden from exc
+    except (NotInJurisdiction, PermissionDenied):
+        raise  # 404 / 403 (core.middleware.AccessRefusals)
     except DomainError as exc:
         show_refusal(request, exc, form)
         return Refused()

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -66,12 +66,7 @@ def _get(request: HttpRequest, pk: int, action: Action = Action.VIEW) -> Establi
     qs = establishments_visible(request.user, include_merged=True).select_related(
         "commune__province", "merged_into"
     )
-    try:
-        return get_in_scope(qs, request.user, action, pk=pk)
-    except errors.NotInJurisdiction as exc:
-        raise Http404 from exc
-    except errors.PermissionDenied as exc:
-        raise PermissionDenied from exc
+    return get_in_scope(qs, request.user, action, pk=pk)
 
 
 # --- list ------------------------------------------------------------------------------------------
@@ -218,10 +213,8 @@ def establishment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _apply_error(request: HttpRequest, form: EstablishmentForm, exc: errors.DomainError) -> dict[str, Any]:
     """Put a service's refusal on the form; returns what the template shows besides field errors."""
-    if isinstance(exc, errors.PermissionDenied):
-        raise PermissionDenied from exc
-    if isinstance(exc, errors.NotInJurisdiction):
-        raise Http404 from exc
+    if isinstance(exc, errors.PermissionDenied | errors.NotInJurisdiction):
+        raise exc  # 403 / 404 (core.middleware.AccessRefusals)
     if isinstance(exc, services.DuplicateTaxCode):
         form.add_error("tax_code", str(exc.message))
         existing_id = exc.details.get("existing_id")
@@ -363,8 +356,8 @@ def establishment_merge(request: HttpRequest, pk: int) -> HttpResponse:
                 services.establishment_merge(
                     actor=request.user, keep=keep, duplicate=duplicate, reason=form.cleaned_data["reason"]
                 )
-            except errors.PermissionDenied as exc:
-                raise PermissionDenied from exc
+            except errors.PermissionDenied:
+                raise  # 403 (core.middleware.AccessRefusals)
             except errors.DomainError as exc:
                 field = exc.details.get("field")
                 form.add_error(field if field in form.fields else "duplicate", str(exc.message))

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 from khuyencong.accounts.jurisdiction import Action, allows, get_in_scope
 from khuyencong.catalog.models import Indicator
 from khuyencong.core.audit import audit_for
-from khuyencong.core.errors import NotInJurisdiction
 from khuyencong.core.views import attempt, report_form_errors
 
 from . import services
@@ -54,10 +53,7 @@ PAGE_SIZE = 50
 
 
 def _get(qs, request: HttpRequest, pk: int):
-    try:
-        return get_in_scope(qs, request.user, Action.VIEW, pk=pk)
-    except NotInJurisdiction as exc:
-        raise Http404 from exc
+    return get_in_scope(qs, request.user, Action.VIEW, pk=pk)
 
 
 def _require_change(request: HttpRequest) -> None:

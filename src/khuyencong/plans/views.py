@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from khuyencong.accounts.jurisdiction import Action, allows, get_in_scope
 from khuyencong.core.audit import audit_for
-from khuyencong.core.errors import DomainError, NotInJurisdiction, PermissionDenied
+from khuyencong.core.errors import DomainError, PermissionDenied
 from khuyencong.core.views import show_refusal
 
 from . import services
@@ -33,10 +33,7 @@ from .workflow import AUDIT_LABELS, actions_for
 
 
 def _plan(request: HttpRequest, pk: int) -> Plan:
-    try:
-        return get_in_scope(plans_visible(request.user), request.user, Action.VIEW, pk=pk)
-    except NotInJurisdiction as exc:
-        raise Http404 from exc
+    return get_in_scope(plans_visible(request.user), request.user, Action.VIEW, pk=pk)
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
@@ -181,8 +178,8 @@ def _line_form_page(request, plan, *, revision=None):
                 services.plan_line_add(plan=plan, **kwargs)
             else:
                 services.revision_add_line(revision=revision, **kwargs)
-        except PermissionDenied as exc:
-            raise Forbidden from exc
+        except PermissionDenied:
+            raise  # 403 (core.middleware.AccessRefusals)
         except DomainError as exc:
             show_refusal(request, exc, form)
         else:
@@ -214,8 +211,8 @@ def revision_line_add(request: HttpRequest, pk: int, number: int) -> HttpRespons
 def _act(request, plan, call, success):
     try:
         call()
-    except PermissionDenied as exc:
-        raise Forbidden from exc
+    except PermissionDenied:
+        raise  # 403 (core.middleware.AccessRefusals)
     except DomainError as exc:
         show_refusal(request, exc)
     else:

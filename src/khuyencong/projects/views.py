@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from khuyencong.accounts.jurisdiction import Action, allows, get_in_scope
 from khuyencong.core.audit import audit_for
-from khuyencong.core.errors import NotInJurisdiction, PermissionDenied
 from khuyencong.core.exporters import Exporter
 from khuyencong.core.panels import panels
 from khuyencong.core.views import attempt, report_form_errors
@@ -38,12 +37,8 @@ from .workflow import AUDIT_LABELS, BY_ACTION, may, offers_for
 
 
 def project_or_404(request: HttpRequest, pk: int, action: Action = Action.VIEW) -> Project:
-    try:
-        return get_in_scope(projects_visible(request.user), request.user, action, pk=pk)
-    except NotInJurisdiction as exc:
-        raise Http404 from exc
-    except PermissionDenied as exc:
-        raise Forbidden from exc
+    """The project, if the user may take `action` on it (else 404 / 403: core.middleware.AccessRefusals)."""
+    return get_in_scope(projects_visible(request.user), request.user, action, pk=pk)
 
 
 def _filtered(request: HttpRequest) -> tuple[ProjectFilterForm, list[Project]]:

@@ -4,7 +4,6 @@ downloads as background jobs with a progress bar. Reading goes through `access.r
 
 from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,12 +24,7 @@ from .tasks import export_request
 
 
 def _readable(request: HttpRequest, scope_text: str, year: int):
-    try:
-        return readable_scope(request.user, scope_text, year)
-    except NotInJurisdiction as exc:
-        raise Http404 from exc
-    except PermissionDenied as exc:
-        raise Forbidden from exc
+    return readable_scope(request.user, scope_text, year)
 
 
 @require_GET
@@ -78,10 +72,8 @@ def export_create(request: HttpRequest) -> HttpResponse:
         return _back_to_report(form)
     try:
         job = export_request(actor=request.user, params=form.params(), fmt=form.cleaned_data["format"])
-    except NotInJurisdiction as exc:
-        raise Http404 from exc
-    except PermissionDenied as exc:
-        raise Forbidden from exc
+    except (NotInJurisdiction, PermissionDenied):
+        raise  # 404 / 403 (core.middleware.AccessRefusals)
     except DomainError as exc:
         show_refusal(request, exc)
         return _back_to_report(form)

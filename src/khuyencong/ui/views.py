@@ -5,7 +5,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from khuyencong.accounts.jurisdiction import get_in_scope, restrict, scope_of
 from khuyencong.accounts.selectors import agencies_visible, api_tokens_of
 from khuyencong.accounts.services import api_token_create, api_token_revoke
-from khuyencong.core.errors import DomainError, NotInJurisdiction
+from khuyencong.core.errors import DomainError
 from khuyencong.establishments.selectors import establishments_visible
 from khuyencong.geo.choices import Level
 from khuyencong.geo.models import AdministrativeUnit
@@ -33,10 +33,7 @@ def _page(request: HttpRequest, queryset, size: int = PAGE_SIZE):
 
 
 def _in_scope(queryset, request: HttpRequest, **lookup):
-    try:
-        return get_in_scope(queryset, request.user, **lookup)
-    except NotInJurisdiction as exc:
-        raise Http404 from exc
+    return get_in_scope(queryset, request.user, **lookup)
 
 
 def _parse_day(value: str | None) -> dt.date | None:
@@ -248,9 +245,6 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        token = api_token_revoke(actor=request.user, token_id=pk)
-    except NotInJurisdiction as exc:
-        raise Http404 from exc
+    token = api_token_revoke(actor=request.user, token_id=pk)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("ui:token_list")

@@ -26,19 +26,25 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 48
 ELF = b"\x7fELF\x02\x01\x01" + b"\x00" * 57
 
 
+def _entry(name: str) -> zipfile.ZipInfo:
+    """A member dated once for all: the archive's bytes (part of the test ids) are the same on every
+    pytest-xdist worker."""
+    return zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0))
+
+
 def _zip(*names: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(_entry("[Content_Types].xml"), "<Types/>")
         for name in names:
-            archive.writestr(name, "<x/>")
+            archive.writestr(_entry(name), "<x/>")
     return buffer.getvalue()
 
 
 def _plain_zip() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("a.txt", "x")
+        archive.writestr(_entry("a.txt"), "x")
     return buffer.getvalue()
 
 

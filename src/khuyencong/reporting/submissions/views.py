@@ -73,16 +73,6 @@ def _urls(request: HttpRequest) -> dict[str, str]:
     }
 
 
-def _http(call, *args: Any, **kwargs: Any) -> Any:
-    """A read that may refuse: out of the jurisdiction is 404, a role or level that may not is 403."""
-    try:
-        return call(*args, **kwargs)
-    except NotInJurisdiction as exc:
-        raise Http404 from exc
-    except PermissionDenied as exc:
-        raise Forbidden from exc
-
-
 def report_url(code: str, year: int, through_month: int) -> str:
     """The report page on the province's live figures for the period (what a submission would freeze)."""
     query = {
@@ -219,7 +209,7 @@ def submission_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def submission_submit(request: HttpRequest) -> HttpResponse:
     """Submit a province's report (from the list's form or the "resubmit" form of a returned one)."""
-    unit = _http(province_to_submit, request.user, request.POST.get("submit-unit", ""))
+    unit = province_to_submit(request.user, request.POST.get("submit-unit", ""))
     form = SubmitForm(request.POST, provinces=submit_provinces(request.user), prefix="submit")
     if form.is_valid():
         data = form.cleaned_data
@@ -266,7 +256,7 @@ def _history(submissions: list[Submission]) -> list[Any]:
 
 @require_GET
 def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    submission = _http(visible_submission, request.user, pk)
+    submission = visible_submission(request.user, pk)
     submission = Submission.objects.select_related("unit", "submitted_by", "decided_by").get(pk=submission.pk)
     versions = _dress(
         request,
@@ -326,7 +316,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _decide(request: HttpRequest, pk: int, approve: bool) -> HttpResponse:
-    submission = _http(visible_submission, request.user, pk)
+    submission = visible_submission(request.user, pk)
     form = DecisionForm(request.POST, prefix="decision")
     if not form.is_valid():
         report_form_errors(request, form)
@@ -365,8 +355,8 @@ def _readable(request: HttpRequest, text: str, year: int):
         if scope.unit is not None and inside_province(request.user, scope.unit):
             raise Forbidden from exc
         raise Http404 from exc
-    except PermissionDenied as exc:
-        raise Forbidden from exc
+    except PermissionDenied:
+        raise  # 403 (core.middleware.AccessRefusals)
 
 
 @require_GET
@@ -416,7 +406,7 @@ def _overview(request: HttpRequest, scope, period: Period) -> dict[str, Any]:
 
 @require_GET
 def submission_import_template(request: HttpRequest) -> HttpResponse:
-    _http(require_import, request.user)
+    require_import(request.user)
     buffer = io.BytesIO()
     template_workbook(request.user).save(buffer)
     response = HttpResponse(
@@ -466,7 +456,7 @@ def _import_page(
 @require_http_methods(["GET", "POST"])
 def submission_import(request: HttpRequest) -> HttpResponse:
     """GET: the upload form. POST: the dry-run preview of the uploaded file (nothing is written)."""
-    _http(require_import, request.user)
+    require_import(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method != "POST":
         return _import_page(request, form)
@@ -482,7 +472,7 @@ def submission_import(request: HttpRequest) -> HttpResponse:
 @require_POST
 def submission_import_confirm(request: HttpRequest) -> HttpResponse:
     """Re-validate the previewed file and import it (all or nothing; awaiting approval)."""
-    _http(require_import, request.user)
+    require_import(request.user)
     upload = _unsign_upload(request, request.POST.get("payload", ""))
     if upload is None:
         messages.error(request, _("The preview has expired or was altered. Upload the file again."))
@@ -493,8 +483,8 @@ def submission_import_confirm(request: HttpRequest) -> HttpResponse:
         return _import_page(request, ImportForm(), preview, name, status=400)
     try:
         created = services.submissions_import(actor=request.user, name=name, content=content, approve=False)
-    except PermissionDenied as exc:
-        raise Forbidden from exc
+    except PermissionDenied:
+        raise  # 403 (core.middleware.AccessRefusals)
     except DomainError as exc:
         errors = exc.details.get("errors")
         if isinstance(errors, list):
