@@ -37,6 +37,8 @@ def report(request: HttpRequest) -> HttpResponse:
             scope = _readable(request, params.scope, params.year)
             period = params.period()
             data = build_report(scope, period, **params.report_kwargs())
+        except (NotInJurisdiction, PermissionDenied):
+            raise  # 404 / 403 (core.middleware.AccessRefusals)
         except DomainError as exc:
             show_refusal(request, exc, form)
         else:
