@@ -58,21 +58,6 @@ def fresh(obj):
 
 
 @pytest.fixture
-def officer(world):
-    return world.user(Role.PROVINCE_OFFICER)
-
-
-@pytest.fixture
-def approver(world):
-    return world.user(Role.PROVINCE_APPROVER)
-
-
-@pytest.fixture
-def ministry(world):
-    return world.user(Role.MINISTRY_OFFICER)
-
-
-@pytest.fixture
 def approved(world):
     return make_project(world, state=S.APPROVED)  # 150 million support, 250 million counterpart
 
