@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "ninja",
     "simple_history",
     "django_tasks_db",
+    "django_filters",
     "khuyencong.core",
     "khuyencong.geo",
     "khuyencong.accounts",
@@ -242,6 +243,8 @@ KHUYENCONG_IMPORT_LIMITS = {
     "errors": 200,
 }
 # An establishment's profile warns when it gets machinery support again within this many years.
+# A list export with more rows than this is made by the worker, with progress, instead of in the request.
+EXPORT_BACKGROUND_ROWS = int(os.environ.get("KHUYENCONG_EXPORT_BACKGROUND_ROWS", 20_000))
 KHUYENCONG_MACHINERY_REPEAT_YEARS = int(os.environ.get("KHUYENCONG_MACHINERY_REPEAT_YEARS", 3))
 
 # --- logs: console and var/log/khuyencong.log ---

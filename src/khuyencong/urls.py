@@ -22,6 +22,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("quan-tri/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("", include("khuyencong.core.urls")),
     path("danh-muc/", include("khuyencong.catalog.urls")),
     path("co-so/", include("khuyencong.establishments.urls")),
     path("ke-hoach/", include("khuyencong.plans.urls")),

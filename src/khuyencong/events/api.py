@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import StrictBool, StrictInt
 
@@ -15,12 +15,14 @@ from khuyencong.accounts.jurisdiction import Action, get_in_scope
 from khuyencong.accounts.models import Agency
 from khuyencong.core.api_types import Date, Year
 from khuyencong.core.errors import ValidationFailed
+from khuyencong.core.filters import apply_filter, query_schema
 from khuyencong.core.pagination import Paginated
 from khuyencong.establishments.models import Establishment
 from khuyencong.geo.models import AdministrativeUnit, Region
 from khuyencong.projects.models import Project
 
 from . import services
+from .filters import FairFilter, SelectionFilter, TitleFilter, TrainingFilter
 from .models import ArtisanTitle, Fair, FairParticipation, ProductSelection, SelectionEntry, Training
 from .selectors import (
     entries_visible,
@@ -108,13 +110,10 @@ def _fair(request, fair_id: int) -> Fair:
 
 @router.get("/fairs", response=list[FairOut], summary="Fairs you may see")
 @paginate(Paginated)
-def event_fair_list(request, year: Year | None = None, level: str | None = None):
-    qs = fairs_visible(request.user)
-    if year:
-        qs = qs.filter(start_date__year=year)
-    if level:
-        qs = qs.filter(level=level)
-    return qs.order_by("-start_date", "pk")
+def event_fair_list(request, filters: Query[query_schema(FairFilter)]):
+    return apply_filter(FairFilter, filters, fairs_visible(request.user), request).order_by(
+        "-start_date", "pk"
+    )
 
 
 @router.get(
@@ -264,13 +263,10 @@ def _entry(request, selection_id: int, entry_id: int) -> SelectionEntry:
 
 @router.get("/selections", response=list[SelectionOut], summary="Typical-product selections you may see")
 @paginate(Paginated)
-def event_selection_list(request, year: Year | None = None, level: str | None = None):
-    qs = selections_visible(request.user)
-    if year:
-        qs = qs.filter(year=year)
-    if level:
-        qs = qs.filter(level=level)
-    return qs.order_by("-year", "level", "pk")
+def event_selection_list(request, filters: Query[query_schema(SelectionFilter)]):
+    return apply_filter(SelectionFilter, filters, selections_visible(request.user), request).order_by(
+        "-year", "level", "pk"
+    )
 
 
 @router.get(
@@ -406,13 +402,10 @@ class TitleOut(Schema):
 
 @router.get("/titles", response=list[TitleOut], summary="Artisan titles you may see")
 @paginate(Paginated)
-def event_title_list(request, year: Year | None = None, kind: str | None = None):
-    qs = titles_visible(request.user)
-    if year:
-        qs = qs.filter(year=year)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs.order_by("-year", "person_name", "pk")
+def event_title_list(request, filters: Query[query_schema(TitleFilter)]):
+    return apply_filter(TitleFilter, filters, titles_visible(request.user), request).order_by(
+        "-year", "person_name", "pk"
+    )
 
 
 @router.get("/titles/{title_id}", response=TitleOut, summary="One artisan title")
@@ -484,13 +477,10 @@ def _training(request, training_id: int) -> Training:
 
 @router.get("/trainings", response=list[TrainingOut], summary="Trainings and workshops you may see")
 @paginate(Paginated)
-def event_training_list(request, year: Year | None = None, kind: str | None = None):
-    qs = trainings_visible(request.user)
-    if year:
-        qs = qs.filter(start_date__year=year)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs.order_by("-start_date", "pk")
+def event_training_list(request, filters: Query[query_schema(TrainingFilter)]):
+    return apply_filter(TrainingFilter, filters, trainings_visible(request.user), request).order_by(
+        "-start_date", "pk"
+    )
 
 
 @router.get(

@@ -5,7 +5,7 @@ whose field errors the views put back on these fields. Drop-downs offer only wha
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -278,32 +278,3 @@ class TraineeForm(KcForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["establishment"].queryset = establishments_for(user).select_related("commune")
-
-
-class EventFilterForm(KcForm):
-    control_size = "sm"
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    level = forms.ChoiceField(label=_("Level"), required=False, choices=[])
-
-    def __init__(self, *args: Any, levels: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if levels is None:
-            del self.fields["level"]
-        else:
-            self.fields["level"].choices = _choices(levels, _("All"))
-
-    def filter(self, qs: QuerySet, *, year_field: str, text_fields: tuple[str, ...]) -> QuerySet:
-        if not self.is_valid():
-            return qs
-        data = self.cleaned_data
-        if data.get("year"):
-            qs = qs.filter(**{year_field: data["year"]})
-        if data.get("level"):
-            qs = qs.filter(level=data["level"])
-        if data.get("q"):
-            text = Q()
-            for name in text_fields:
-                text |= Q(**{f"{name}__icontains": data["q"]})
-            qs = qs.filter(text)
-        return qs

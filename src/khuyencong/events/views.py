@@ -2,12 +2,8 @@
 (and at the top of the page) through core.views; out of jurisdiction is 404, a role that may not act
 is 403."""
 
-from collections.abc import Callable
-from typing import Any
-
-from django.core.exceptions import PermissionDenied as Forbidden
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,14 +14,16 @@ from django.views.decorators.http import require_POST
 from khuyencong.accounts.jurisdiction import Action, allows, get_in_scope
 from khuyencong.catalog.models import Indicator
 from khuyencong.core.audit import audit_for
+from khuyencong.core.lists import ListPage, form_page, require_change
 from khuyencong.core.views import attempt, report_form_errors
 
 from . import services
-from .choices import ALL_INDICATORS, AUDIT_LABELS, FairLevel, SelectionLevel
+from .choices import ALL_INDICATORS, AUDIT_LABELS
+from .exporters import FairExporter, SelectionExporter, TitleExporter, TrainingExporter
+from .filters import FairFilter, SelectionFilter, TitleFilter, TrainingFilter
 from .forms import (
     CertifyForm,
     EntryForm,
-    EventFilterForm,
     FairForm,
     ParticipationForm,
     RejectForm,
@@ -49,34 +47,18 @@ from .selectors import (
     trainings_visible,
 )
 
-PAGE_SIZE = 50
-
 
 def _get(qs, request: HttpRequest, pk: int):
     return get_in_scope(qs, request.user, Action.VIEW, pk=pk)
 
 
 def _require_change(request: HttpRequest) -> None:
-    if not allows(request.user, Action.CHANGE):
-        raise Forbidden
+    require_change(request, allows(request.user, Action.CHANGE))
 
 
-def _form_page(
-    request: HttpRequest,
-    form,
-    call: Callable[[dict], Any],
-    *,
-    template: str,
-    context: dict,
-    success: str,
-    redirect_to: Callable[[Any], HttpResponse],
-) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        result = attempt(request, lambda: call(form.cleaned_data), success=success, form=form)
-        if result:
-            return redirect_to(result)
-    return render(
-        request, template, {"nav": "events", "form": form, **context}, status=400 if form.errors else 200
+def _form_page(request: HttpRequest, form, call, *, context: dict, **kwargs) -> HttpResponse:
+    return form_page(
+        request, form, call, template="events/form.html", context={"nav": "events", **context}, **kwargs
     )
 
 
@@ -92,8 +74,11 @@ def _history(obj) -> list:
     return entries
 
 
-def _page(request: HttpRequest, qs):
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+class EventList(ListPage):
+    nav = "events"
+
+    def extra_context(self, request, rows, filterset) -> dict:
+        return {"can_change": allows(request.user, Action.CHANGE)}
 
 
 # --- overview --------------------------------------------------------------------------------------
@@ -129,22 +114,18 @@ def events_home(request: HttpRequest) -> HttpResponse:
 # --- fairs -----------------------------------------------------------------------------------------
 
 
-def fair_list(request: HttpRequest) -> HttpResponse:
-    form = EventFilterForm(request.GET or None, levels=FairLevel)
-    qs = form.filter(
-        fairs_visible(request.user), year_field="start_date__year", text_fields=("name", "place")
-    ).annotate(booths_taken=Sum("participations__booths"), establishments=Count("participations"))
-    return render(
-        request,
-        "events/fair_list.html",
-        {
-            "nav": "events",
-            "tab": "fairs",
-            "form": form,
-            "page": _page(request, qs.order_by("-start_date", "name", "pk")),
-            "can_change": allows(request.user, Action.CHANGE),
-        },
-    )
+class FairList(EventList):
+    name = "events.fairs"
+    template_name = "events/fair_list.html"
+    tab = "fairs"
+    filterset_class = FairFilter
+    exporter_class = FairExporter
+    ordering = ("-start_date", "name", "pk")
+
+    def selector(self, user):
+        return fairs_visible(user).annotate(
+            booths_taken=Coalesce(Sum("participations__booths"), 0), establishments=Count("participations")
+        )
 
 
 def fair_create(request: HttpRequest) -> HttpResponse:
@@ -154,7 +135,6 @@ def fair_create(request: HttpRequest) -> HttpResponse:
         request,
         form,
         lambda data: services.fair_create(actor=request.user, **data),
-        template="events/form.html",
         context={"tab": "fairs", "title": _("New fair"), "back": reverse("events:fair_list")},
         success=_("Fair recorded. Add the establishments that took booths."),
         redirect_to=lambda fair: redirect("events:fair_detail", pk=fair.pk),
@@ -193,7 +173,6 @@ def participation_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: services.participation_add(actor=request.user, fair=fair, **data),
-        template="events/form.html",
         context={
             "tab": "fairs",
             "title": _("Add a participation"),
@@ -220,22 +199,16 @@ def participation_remove(request: HttpRequest, pk: int, part_pk: int) -> HttpRes
 # --- selections ------------------------------------------------------------------------------------
 
 
-def selection_list(request: HttpRequest) -> HttpResponse:
-    form = EventFilterForm(request.GET or None, levels=SelectionLevel)
-    qs = form.filter(selections_visible(request.user), year_field="year", text_fields=("name",)).annotate(
-        entry_count=Count("entries", distinct=True)
-    )
-    return render(
-        request,
-        "events/selection_list.html",
-        {
-            "nav": "events",
-            "tab": "selections",
-            "form": form,
-            "page": _page(request, qs.order_by("-year", "level", "name", "pk")),
-            "can_change": allows(request.user, Action.CHANGE),
-        },
-    )
+class SelectionList(EventList):
+    name = "events.selections"
+    template_name = "events/selection_list.html"
+    tab = "selections"
+    filterset_class = SelectionFilter
+    exporter_class = SelectionExporter
+    ordering = ("-year", "level", "name", "pk")
+
+    def selector(self, user):
+        return selections_visible(user).annotate(entry_count=Count("entries", distinct=True))
 
 
 def selection_create(request: HttpRequest) -> HttpResponse:
@@ -245,7 +218,6 @@ def selection_create(request: HttpRequest) -> HttpResponse:
         request,
         form,
         lambda data: services.selection_create(actor=request.user, **data),
-        template="events/form.html",
         context={"tab": "selections", "title": _("New selection"), "back": reverse("events:selection_list")},
         success=_("Selection recorded. Enter the products."),
         redirect_to=lambda selection: redirect("events:selection_detail", pk=selection.pk),
@@ -290,7 +262,6 @@ def entry_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: services.entry_add(actor=request.user, selection=selection, **data),
-        template="events/form.html",
         context={
             "tab": "selections",
             "title": _("Enter a product"),
@@ -356,20 +327,16 @@ def entry_reject(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
 # --- titles ----------------------------------------------------------------------------------------
 
 
-def title_list(request: HttpRequest) -> HttpResponse:
-    form = EventFilterForm(request.GET or None)
-    qs = form.filter(titles_visible(request.user), year_field="year", text_fields=("person_name", "craft"))
-    return render(
-        request,
-        "events/title_list.html",
-        {
-            "nav": "events",
-            "tab": "titles",
-            "form": form,
-            "page": _page(request, qs.order_by("-year", "person_name", "pk")),
-            "can_change": allows(request.user, Action.CHANGE),
-        },
-    )
+class TitleList(EventList):
+    name = "events.titles"
+    template_name = "events/title_list.html"
+    tab = "titles"
+    filterset_class = TitleFilter
+    exporter_class = TitleExporter
+    ordering = ("-year", "person_name", "pk")
+
+    def selector(self, user):
+        return titles_visible(user)
 
 
 def title_create(request: HttpRequest) -> HttpResponse:
@@ -379,7 +346,6 @@ def title_create(request: HttpRequest) -> HttpResponse:
         request,
         form,
         lambda data: services.title_create(actor=request.user, **data),
-        template="events/form.html",
         context={"tab": "titles", "title": _("New title"), "back": reverse("events:title_list")},
         success=_("Title recorded."),
         redirect_to=lambda _t: redirect("events:title_list"),
@@ -389,20 +355,16 @@ def title_create(request: HttpRequest) -> HttpResponse:
 # --- trainings -------------------------------------------------------------------------------------
 
 
-def training_list(request: HttpRequest) -> HttpResponse:
-    form = EventFilterForm(request.GET or None)
-    qs = form.filter(trainings_visible(request.user), year_field="start_date__year", text_fields=("title",))
-    return render(
-        request,
-        "events/training_list.html",
-        {
-            "nav": "events",
-            "tab": "trainings",
-            "form": form,
-            "page": _page(request, qs.order_by("-start_date", "title", "pk")),
-            "can_change": allows(request.user, Action.CHANGE),
-        },
-    )
+class TrainingList(EventList):
+    name = "events.trainings"
+    template_name = "events/training_list.html"
+    tab = "trainings"
+    filterset_class = TrainingFilter
+    exporter_class = TrainingExporter
+    ordering = ("-start_date", "title", "pk")
+
+    def selector(self, user):
+        return trainings_visible(user)
 
 
 def training_create(request: HttpRequest) -> HttpResponse:
@@ -412,7 +374,6 @@ def training_create(request: HttpRequest) -> HttpResponse:
         request,
         form,
         lambda data: services.training_create(actor=request.user, **data),
-        template="events/form.html",
         context={
             "tab": "trainings",
             "title": _("New training or workshop"),

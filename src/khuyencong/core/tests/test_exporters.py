@@ -1,12 +1,26 @@
-"""CSV exports: what a spreadsheet could run as a formula is quoted, numbers stay numbers."""
+"""Exports: in CSV what a spreadsheet could run as a formula is quoted, numbers stay numbers; in XLSX
+text is always text, numbers and dates keep their type and get Vietnamese-readable formats."""
 
 import csv
+import datetime as dt
 import io
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
+from openpyxl import load_workbook
 
-from khuyencong.core.exporters import Exporter, looks_like_formula, safe_cell
+from khuyencong.core.exporters import (
+    DATE,
+    MONEY,
+    PERCENT,
+    TEXT,
+    Column,
+    Exporter,
+    looks_like_formula,
+    safe_cell,
+)
+from khuyencong.testing.exports import read_rows
 
 
 @pytest.mark.parametrize(
@@ -93,3 +107,72 @@ def test_csv_lines_are_neutralised():
         ["'\n@SUM(A1)", "0"],
         ["Cà Ná", "1.5"],
     ]
+
+
+# --- XLSX ------------------------------------------------------------------------------------------
+
+
+class _Typed(Exporter):
+    sheet = "Mẫu"
+
+    def header(self):
+        return ["Tên", "Số tiền", "Ngày", "Tỷ lệ"]
+
+    def kinds(self):
+        return [TEXT, MONEY, DATE, PERCENT]
+
+    def rows(self):
+        yield ("=1+1", 57_615_300_000, dt.date(2025, 9, 30), Decimal("0.8412"))
+        yield ('@HYPERLINK("http://x")', -9_062_500, None, 0)
+        yield ("Cà Ná", 0, dt.date(2024, 1, 2), None)
+
+
+def test_xlsx_keeps_numbers_and_dates_and_never_writes_a_formula():
+    target = io.BytesIO()
+    assert _Typed().write_xlsx(target) == 3
+    book = load_workbook(io.BytesIO(target.getvalue()))
+    sheet = book["Mẫu"]
+    assert [c.value for c in sheet[1]] == ["Tên", "Số tiền", "Ngày", "Tỷ lệ"]
+    formula, money, day, rate = sheet[2]
+    assert formula.value == "=1+1" and formula.data_type == "s"  # text, not a formula
+    assert sheet["A3"].value == '@HYPERLINK("http://x")' and sheet["A3"].data_type == "s"
+    assert money.value == 57_615_300_000 and money.number_format == "#,##0"
+    assert sheet["B3"].value == -9_062_500
+    assert day.value == dt.datetime(2025, 9, 30) and day.number_format == "dd/mm/yyyy"
+    assert rate.value == pytest.approx(0.8412) and rate.number_format == "0.00%"
+    assert sheet["C3"].value is None
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:D4"
+
+
+def test_declared_columns_read_values_and_write_choice_labels(db):
+    from khuyencong.accounts.choices import Role
+    from khuyencong.accounts.models import User, UserRole
+
+    for name, role in (("a-exp", Role.MINISTRY_OFFICER), ("b-exp", Role.AUDITOR)):
+        user = User.objects.create_user(name, email=f"{name[0]}@example.vn")
+        UserRole.objects.create(user=user, role=role)
+
+    class Roles(Exporter):
+        filename = "vai-tro"
+        columns = [
+            Column("Tên đăng nhập", "user__username"),
+            Column("Vai trò", "role", choices=Role),
+            Column("Thư", get=lambda row: row["user__email"].upper(), needs=("user__email",)),
+        ]
+
+    rows = Roles(UserRole.objects.filter(user__username__endswith="-exp").order_by("user__username"))
+    with translation.override("vi"):
+        csv_rows = read_rows("".join(rows.csv_lines("vi")).encode(), "csv")
+        target = io.BytesIO()
+        rows.write_xlsx(target)
+    xlsx_rows = read_rows(target.getvalue(), "xlsx")
+    with translation.override("vi"):
+        labels = [str(Role.MINISTRY_OFFICER.label), str(Role.AUDITOR.label)]
+    expected = [
+        ["Tên đăng nhập", "Vai trò", "Thư"],
+        ["a-exp", labels[0], "A@EXAMPLE.VN"],
+        ["b-exp", labels[1], "B@EXAMPLE.VN"],
+    ]
+    assert csv_rows == expected
+    assert xlsx_rows == expected

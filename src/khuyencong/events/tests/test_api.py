@@ -1,5 +1,7 @@
 """The events API: recording through it, refusals as JSON with errors by field, scoped reads."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -197,3 +199,23 @@ def test_titles_and_trainings_through_the_api(officer_client, world):
     )
     assert bad.status_code == 400
     assert set(bad.json()["details"]["errors"]) == {"kind", "title", "end_date", "location"}
+
+
+def test_api_lists_take_the_pages_filters(officer_client, world):
+    """The API's list parameters are the page filter's: the same rows, and a value the filter refuses
+    is a 422 naming the parameter."""
+    old = b.fair(
+        world, name="Hội chợ Xuân 2024", start_date=dt.date(2024, 1, 20), end_date=dt.date(2024, 1, 25)
+    )
+    new = b.fair(world, name="Hội chợ Công Thương 2025")
+    url = reverse("api:event_fair_list")
+    assert [f["id"] for f in officer_client.get(url, {"year": 2024}).json()["items"]] == [old.pk]
+    assert [f["id"] for f in officer_client.get(url, {"q": "công thương"}).json()["items"]] == [new.pk]
+    refused = officer_client.get(url, {"level": "galactic"})
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "invalid_filter"
+    assert "level" in refused.json()["details"]["errors"]
+    assert officer_client.get(url, {"year": 1999}).status_code == 422
+    spec = officer_client.get("/api/v1/openapi.json").json()
+    params = {p["name"] for p in spec["paths"][url]["get"]["parameters"]}
+    assert {"year", "q", "level", "limit", "offset"} <= params

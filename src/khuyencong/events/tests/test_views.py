@@ -7,7 +7,9 @@ from django.urls import reverse
 
 from khuyencong.accounts.choices import Role
 from khuyencong.events.models import ArtisanTitle, Fair, FairParticipation, SelectionEntry, Training
+from khuyencong.core.models import ListExport
 from khuyencong.events.tests import builders as b
+from khuyencong.testing.exports import column, exported
 
 
 @pytest.fixture
@@ -196,3 +198,48 @@ def test_establishment_profile_lists_its_fairs_and_selection_entries(client, wor
     body = client.get(reverse("establishments:detail", args=[taken.establishment_id])).content.decode()
     assert taken.fair.name in body
     assert entered.product_name in body
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_each_event_list_exports_exactly_its_filtered_rows(officer, world, fmt):
+    b.fair(world, name="Hội chợ Xuân 2024", start_date=dt.date(2024, 1, 20), end_date=dt.date(2024, 1, 25))
+    b.fair(world, name="Hội chợ Công Thương 2025")
+    b.fair(world, "foreign", name="Hội chợ ngoài địa bàn 2025")
+    b.selection(world, name="Bình chọn sản phẩm 2025")
+    b.title(world, person_name="Đàng Thị Phan")
+    b.training(world, title="Tập huấn chuyển đổi số")
+    for url_name, query, header, expected in [
+        ("events:fair_list", "year=2025", "Hội chợ", ["Hội chợ Công Thương 2025"]),
+        ("events:fair_list", "q=xuân", "Hội chợ", ["Hội chợ Xuân 2024"]),
+        ("events:selection_list", "", "Đợt bình chọn", ["Bình chọn sản phẩm 2025"]),
+        ("events:title_list", "q=phan", "Họ và tên", ["Đàng Thị Phan"]),
+        ("events:training_list", "kind=training", "Tên", ["Tập huấn chuyển đổi số"]),
+    ]:
+        url = f"{reverse(url_name)}?{query}&export={fmt}&page=3"
+        response = officer.get(url, HTTP_ACCEPT_LANGUAGE="vi")
+        rows = exported(response, fmt)
+        assert column(rows, header) == expected, url
+        assert response["Content-Disposition"].endswith(f'.{fmt}"')
+    assert officer.get(reverse("events:fair_list") + "?export=pdf").status_code == 404
+
+
+def test_a_long_list_is_exported_by_the_worker_with_progress(
+    officer, world, settings, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_BACKGROUND_ROWS = 1
+    for n in range(3):
+        b.fair(world, name=f"Hội chợ số {n}")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer.get(reverse("events:fair_list") + "?q=số&export=xlsx")
+    job = ListExport.objects.get()
+    assert response["Location"] == reverse("core:export_job", args=[job.pk])
+    assert (job.status, job.progress, job.rows_total) == ("done", 100, 3)
+    assert job.list_url == reverse("events:fair_list") + "?q=s%E1%BB%91"
+    page = officer.get(response["Location"])
+    assert page.status_code == 200
+    assert reverse("core:export_file", args=[job.pk]) in page.content.decode()
+    rows = exported(officer.get(reverse("core:export_file", args=[job.pk])), "xlsx")
+    assert sorted(column(rows, "Hội chợ")) == ["Hội chợ số 0", "Hội chợ số 1", "Hội chợ số 2"]
+    officer.force_login(world.user(Role.MINISTRY_OFFICER))  # another user: the job does not exist
+    assert officer.get(reverse("core:export_job", args=[job.pk])).status_code == 404
+    assert officer.get(reverse("core:export_file", args=[job.pk])).status_code == 404

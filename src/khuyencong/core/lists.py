@@ -1,0 +1,137 @@
+"""The one page layer of lists, detail pages and simple forms.
+
+A list page is a selector (the rows the user may see), a filter (`<app>/filters.py`), a template that
+draws one page of rows, and an exporter that writes the same filtered rows as CSV or XLSX:
+
+    class FairList(ListPage):
+        name = "events.fairs"
+        template_name = "events/fair_list.html"
+        nav, tab = "events", "fairs"
+        filterset_class = FairFilter
+        exporter_class = FairExporter
+        ordering = ("-start_date", "name", "pk")
+
+        def selector(self, user):
+            return fairs_visible(user).annotate(booths_taken=Sum("participations__booths"))
+
+`?export=csv` or `?export=xlsx` downloads exactly the filtered rows; above `EXPORT_BACKGROUND_ROWS`
+rows the file is made by the worker (`core.tasks`), with progress on the job's page. Filtering,
+counting and the page's slice happen in the database.
+
+A form page runs one service with a valid form's cleaned data (`FormPage`); refusals come back on the
+form's fields. Access refusals (out of jurisdiction, a role that may not act) are not caught here:
+`core.middleware.AccessRefusals` makes them 404 and 403 for every page.
+"""
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
+from django.shortcuts import redirect, render
+from django.views import View
+
+from .exporters import FORMATS, Exporter
+from .filters import ListFilter
+from .tasks import list_export_request
+from .views import attempt
+
+LISTS: dict[str, type["ListPage"]] = {}
+
+
+class ListPage(View):
+    name: ClassVar[str] = ""
+    template_name: ClassVar[str]
+    nav: ClassVar[str] = ""
+    tab: ClassVar[str | None] = None
+    filterset_class: ClassVar[type[ListFilter] | None] = None
+    exporter_class: ClassVar[type[Exporter] | None] = None
+    ordering: ClassVar[tuple[str, ...]] = ("pk",)
+    page_size: ClassVar[int] = 50
+    http_method_names = ["get", "head", "options"]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.name:
+            if cls.name in LISTS and LISTS[cls.name].__qualname__ != cls.__qualname__:
+                raise ValueError(f"two list pages are named {cls.name!r}")
+            LISTS[cls.name] = cls
+
+    # --- what a subclass provides ------------------------------------------------------------------
+
+    def selector(self, user: Any) -> QuerySet:
+        raise NotImplementedError
+
+    def extra_context(self, request: HttpRequest, rows: QuerySet, filterset: ListFilter | None) -> dict:
+        return {}
+
+    # --- the rows ----------------------------------------------------------------------------------
+
+    def filtered(
+        self, user: Any, data: QueryDict, request: HttpRequest | None = None
+    ) -> tuple[ListFilter | None, QuerySet]:
+        """The filter bound to `data` and the rows it selects, ordered; the same for the page, its
+        export and the background export (which has a user and no request)."""
+        rows = self.selector(user)
+        filterset = None
+        if self.filterset_class is not None:
+            filterset = self.filterset_class(data or None, queryset=rows, request=request, user=user)
+            rows = filterset.qs
+        return filterset, rows.order_by(*self.ordering)
+
+    # --- the page ----------------------------------------------------------------------------------
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        filterset, rows = self.filtered(request.user, request.GET, request)
+        fmt = request.GET.get("export")
+        if fmt:
+            return self.export(request, rows, fmt)
+        context = {
+            "nav": self.nav,
+            "tab": self.tab,
+            "filter": filterset,
+            "form": filterset.form if filterset is not None else None,
+            "page": Paginator(rows, self.page_size).get_page(request.GET.get("page")),
+            "export_formats": FORMATS if self.exporter_class else (),
+            **self.extra_context(request, rows, filterset),
+        }
+        return render(request, self.template_name, context)
+
+    def export(self, request: HttpRequest, rows: QuerySet, fmt: str) -> HttpResponseBase:
+        if self.exporter_class is None or fmt not in FORMATS:
+            raise Http404
+        exporter = self.exporter_class(rows)
+        if (exporter.count() or 0) > settings.EXPORT_BACKGROUND_ROWS:
+            job = list_export_request(
+                actor=request.user, name=self.name, path=request.path, query=request.GET, fmt=fmt
+            )
+            return redirect("core:export_job", pk=job.pk)
+        return exporter.response(fmt)
+
+
+def require_change(request: HttpRequest, allowed: bool) -> None:
+    """403 for a role that may not make the change a page offers."""
+    if not allowed:
+        raise Forbidden
+
+
+def form_page(
+    request: HttpRequest,
+    form: Any,
+    call: Callable[[dict], Any],
+    *,
+    template: str,
+    context: dict,
+    success: Any,
+    redirect_to: Callable[[Any], HttpResponse],
+) -> HttpResponse:
+    """A page with one form that runs one service: on a valid POST, `call(cleaned_data)`; a refusal
+    is shown on the form (400), success redirects to `redirect_to(result)`."""
+    if request.method == "POST" and form.is_valid():
+        result = attempt(request, lambda: call(form.cleaned_data), success=success, form=form)
+        if result:
+            return redirect_to(result)
+    return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
