@@ -23,6 +23,7 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("khuyencong.core.urls")),
+    path("", include("khuyencong.accounts.urls")),
     path("danh-muc/", include("khuyencong.catalog.urls")),
     path("co-so/", include("khuyencong.establishments.urls")),
     path("ke-hoach/", include("khuyencong.plans.urls")),

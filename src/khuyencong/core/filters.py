@@ -74,7 +74,8 @@ class SearchFilter(django_filters.CharFilter):
         text = Q()
         for name in self.search_fields:
             text |= Q(**{f"{name}__icontains": value.strip()})
-        return qs.filter(text)
+        qs = qs.filter(text)
+        return qs.distinct() if self.distinct else qs
 
 
 class ChoiceFilter(django_filters.ChoiceFilter):

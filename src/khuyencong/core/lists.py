@@ -80,7 +80,16 @@ class ListPage(View):
         if self.filterset_class is not None:
             filterset = self.filterset_class(data or None, queryset=rows, request=request, user=user)
             rows = filterset.qs
-        return filterset, rows.order_by(*self.ordering)
+        return filterset, self.sort(rows, data)
+
+    def sort(self, rows: QuerySet, data: QueryDict) -> QuerySet:
+        """The rows in the page's order (a subclass may read a sort parameter from `data`)."""
+        return rows.order_by(*self.ordering)
+
+    @classmethod
+    def paginate(cls, request: HttpRequest, rows: QuerySet) -> Any:
+        """One page of `rows` (`?page=`), counted and sliced in the database."""
+        return Paginator(rows, cls.page_size).get_page(request.GET.get("page"))
 
     # --- the page ----------------------------------------------------------------------------------
 
@@ -94,7 +103,7 @@ class ListPage(View):
             "tab": self.tab,
             "filter": filterset,
             "form": filterset.form if filterset is not None else None,
-            "page": Paginator(rows, self.page_size).get_page(request.GET.get("page")),
+            "page": self.paginate(request, rows),
             "export_formats": FORMATS if self.exporter_class else (),
             **self.extra_context(request, rows, filterset),
         }

@@ -5,11 +5,4 @@ from . import views
 app_name = "ui"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("don-vi/", views.unit_list, name="unit_list"),
-    path("don-vi/<int:pk>/", views.unit_detail, name="unit_detail"),
-    path("co-quan/", views.agency_list, name="agency_list"),
-    path("co-quan/<int:pk>/", views.agency_detail, name="agency_detail"),
-    path("vung/", views.region_list, name="region_list"),
-    path("tai-khoan/api-token/", views.token_list, name="token_list"),
-    path("tai-khoan/api-token/<int:pk>/thu-hoi/", views.token_revoke, name="token_revoke"),
 ]

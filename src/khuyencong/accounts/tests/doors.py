@@ -22,13 +22,13 @@ def _token(w, target, user) -> ApiToken:
 
 
 door(
-    "ui:agency_list",
-    lambda w, t, u: reverse("ui:agency_list") + ("?kind=" if t == "own" else "?q=Hà Nội"),
+    "accounts:agency_list",
+    lambda w, t, u: reverse("accounts:agency_list") + ("?kind=" if t == "own" else "?q=Hà Nội"),
     is_list=True,
-    own_marker=lambda w, u: reverse("ui:agency_detail", args=[u.agency.pk]),
-    foreign_marker=lambda w, u: reverse("ui:agency_detail", args=[w.agency("sct-01").pk]),
+    own_marker=lambda w, u: reverse("accounts:agency_detail", args=[u.agency.pk]),
+    foreign_marker=lambda w, u: reverse("accounts:agency_detail", args=[w.agency("sct-01").pk]),
 )
-door("ui:agency_detail", lambda w, t, u: reverse("ui:agency_detail", args=[_agency(w, t).pk]))
+door("accounts:agency_detail", lambda w, t, u: reverse("accounts:agency_detail", args=[_agency(w, t).pk]))
 door(
     "api:agency_list",
     lambda w, t, u: reverse("api:agency_list") + ("?limit=500" if t == "own" else "?q=Hà Nội"),
@@ -48,8 +48,8 @@ door(
 
 # API tokens belong to a person: "own" is the requester's token, "foreign" somebody else's.
 door(
-    "ui:token_list",
-    lambda w, t, u: (_token(w, t, u), reverse("ui:token_list"))[1],
+    "accounts:token_list",
+    lambda w, t, u: (_token(w, t, u), reverse("accounts:token_list"))[1],
     scoped=False,
     per_user=True,
     is_list=True,
@@ -57,8 +57,8 @@ door(
     foreign_marker=lambda w, u: f"token of {_other(u).username}",
 )
 door(
-    "ui:token_revoke",
-    lambda w, t, u: reverse("ui:token_revoke", args=[_token(w, t, u).pk]),
+    "accounts:token_revoke",
+    lambda w, t, u: reverse("accounts:token_revoke", args=[_token(w, t, u).pk]),
     method="post",
     per_user=True,
     ok=302,

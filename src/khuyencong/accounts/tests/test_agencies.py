@@ -99,6 +99,6 @@ def test_an_old_agencys_page_links_to_its_successor(client, world):
 
     client.force_login(world.user(Role.PROVINCE_OFFICER))
     old = Agency.objects.get(code="ttkc-58-cu")
-    page = client.get(reverse("ui:agency_detail", args=[old.pk])).content.decode()
+    page = client.get(reverse("accounts:agency_detail", args=[old.pk])).content.decode()
     assert "30/06/2025" in page
-    assert reverse("ui:agency_detail", args=[old.successor.pk]) in page
+    assert reverse("accounts:agency_detail", args=[old.successor.pk]) in page

@@ -28,16 +28,16 @@ def test_khanh_hoa_officer_sees_khanh_hoa_and_legacy_ninh_thuan_but_not_da_nang(
     assert not units.filter(current_province=world.da_nang).exists()
 
     client.force_login(officer)
-    assert client.get(reverse("ui:unit_detail", args=[world.ninh_thuan.pk])).status_code == 200
-    assert client.get(reverse("ui:unit_detail", args=[world.da_nang.pk])).status_code == 404
-    assert client.get(reverse("ui:unit_detail", args=[world.da_nang_commune.pk])).status_code == 404
+    assert client.get(reverse("accounts:unit_detail", args=[world.ninh_thuan.pk])).status_code == 200
+    assert client.get(reverse("accounts:unit_detail", args=[world.da_nang.pk])).status_code == 404
+    assert client.get(reverse("accounts:unit_detail", args=[world.da_nang_commune.pk])).status_code == 404
     response = client.get(reverse("api:unit_detail", args=[world.quang_nam.pk]))
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
 
 
 def test_anonymous_is_redirected_and_api_answers_401(world, client):
-    response = client.get(reverse("ui:unit_detail", args=[world.khanh_hoa.pk]))
+    response = client.get(reverse("accounts:unit_detail", args=[world.khanh_hoa.pk]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
     response = client.get(reverse("api:unit_detail", args=[world.khanh_hoa.pk]))

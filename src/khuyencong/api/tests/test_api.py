@@ -133,7 +133,7 @@ def test_session_writes_need_the_csrf_token(world):
     refused = client.post(reverse("api:token_create"), {"name": "x"}, content_type="application/json")
     assert refused.status_code in (401, 403)
     assert not ApiToken.objects.exists()
-    client.get(reverse("ui:token_list"))  # sets the CSRF cookie
+    client.get(reverse("accounts:token_list"))  # sets the CSRF cookie
     token = client.cookies["csrftoken"].value
     accepted = client.post(
         reverse("api:token_create"), {"name": "x"}, content_type="application/json", HTTP_X_CSRFTOKEN=token

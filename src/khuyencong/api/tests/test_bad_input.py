@@ -98,7 +98,7 @@ def test_null_on_a_required_field_is_422_naming_it(admin, path, field):
 def test_a_nul_character_is_refused_up_front(officer):
     api = officer.get("/api/v1/projects?q=a%00b")
     assert (api.status_code, api.json()["code"]) == (400, "invalid_character")
-    page = officer.get(reverse("ui:unit_list") + "?q=a%00b")
+    page = officer.get(reverse("accounts:unit_list") + "?q=a%00b")
     assert page.status_code == 400
     body = officer.post(
         "/api/v1/establishments", '{"name": "C\\u0000s\\u1edf"}', content_type="application/json"
@@ -109,7 +109,7 @@ def test_a_nul_character_is_refused_up_front(officer):
 
 
 def test_a_page_filter_past_64_bits_is_400(officer):
-    response = officer.get(reverse("ui:unit_list") + "?province=620207193384227962880")
+    response = officer.get(reverse("accounts:unit_list") + "?province=620207193384227962880")
     assert response.status_code in (200, 400)  # ignored by the form or refused, never 500
 
 

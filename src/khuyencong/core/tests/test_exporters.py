@@ -134,12 +134,17 @@ def test_xlsx_keeps_numbers_and_dates_and_never_writes_a_formula():
     sheet = book["Mẫu"]
     assert [c.value for c in sheet[1]] == ["Tên", "Số tiền", "Ngày", "Tỷ lệ"]
     formula, money, day, rate = sheet[2]
-    assert formula.value == "=1+1" and formula.data_type == "s"  # text, not a formula
-    assert sheet["A3"].value == '@HYPERLINK("http://x")' and sheet["A3"].data_type == "s"
-    assert money.value == 57_615_300_000 and money.number_format == "#,##0"
+    assert formula.value == "=1+1"
+    assert formula.data_type == "s"
+    assert sheet["A3"].value == '@HYPERLINK("http://x")'
+    assert sheet["A3"].data_type == "s"
+    assert money.value == 57_615_300_000
+    assert money.number_format == "#,##0"
     assert sheet["B3"].value == -9_062_500
-    assert day.value == dt.datetime(2025, 9, 30) and day.number_format == "dd/mm/yyyy"
-    assert rate.value == pytest.approx(0.8412) and rate.number_format == "0.00%"
+    assert day.value == dt.datetime(2025, 9, 30)
+    assert day.number_format == "dd/mm/yyyy"
+    assert rate.value == pytest.approx(0.8412)
+    assert rate.number_format == "0.00%"
     assert sheet["C3"].value is None
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:D4"

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from khuyencong.accounts.choices import Role
-from khuyencong.events.models import ArtisanTitle, Fair, FairParticipation, SelectionEntry, Training
 from khuyencong.core.models import ListExport
+from khuyencong.events.models import ArtisanTitle, Fair, FairParticipation, SelectionEntry, Training
 from khuyencong.events.tests import builders as b
 from khuyencong.testing.exports import column, exported
 

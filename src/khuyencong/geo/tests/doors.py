@@ -15,13 +15,13 @@ def _search(w, target):
 
 
 door(
-    "ui:unit_list",
-    lambda w, t, u: reverse("ui:unit_list") + f"?q={_search(w, t)}",
+    "accounts:unit_list",
+    lambda w, t, u: reverse("accounts:unit_list") + f"?q={_search(w, t)}",
     is_list=True,
-    own_marker=lambda w, u: reverse("ui:unit_detail", args=[w.phan_rang_predecessor.pk]),
-    foreign_marker=lambda w, u: reverse("ui:unit_detail", args=[w.ha_noi_commune.pk]),
+    own_marker=lambda w, u: reverse("accounts:unit_detail", args=[w.phan_rang_predecessor.pk]),
+    foreign_marker=lambda w, u: reverse("accounts:unit_detail", args=[w.ha_noi_commune.pk]),
 )
-door("ui:unit_detail", lambda w, t, u: reverse("ui:unit_detail", args=[_unit(w, t).pk]))
+door("accounts:unit_detail", lambda w, t, u: reverse("accounts:unit_detail", args=[_unit(w, t).pk]))
 door(
     "api:unit_list",
     lambda w, t, u: reverse("api:unit_list") + f"?q={_search(w, t)}",
@@ -32,8 +32,8 @@ door(
 )
 door("api:unit_detail", lambda w, t, u: reverse("api:unit_detail", args=[_unit(w, t).pk]), kind="api")
 door(
-    "ui:region_list",
-    lambda w, t, u: reverse("ui:region_list") + "?year=2026",
+    "accounts:region_list",
+    lambda w, t, u: reverse("accounts:region_list") + "?year=2026",
     scoped=False,
     is_list=True,
     own_marker=lambda w, u: w.khanh_hoa.name,

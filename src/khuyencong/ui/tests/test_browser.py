@@ -70,7 +70,9 @@ def test_home_commune_officer_lists_local_units(kc, kc_world):
     kc.login(username(Role.COMMUNE_OFFICER))
     assert kc.page.locator("[data-testid=province-table]").count() == 0
     phan_rang = kc_world.phan_rang
-    link = kc.page.locator(f'main .list-group a[href="{reverse("ui:unit_detail", args=[phan_rang.pk])}"]')
+    link = kc.page.locator(
+        f'main .list-group a[href="{reverse("accounts:unit_detail", args=[phan_rang.pk])}"]'
+    )
     assert link.count() == 1
     assert "Phan Rang" in link.inner_text()
     assert kc.page.locator('[data-province-code="01"]').count() == 0
@@ -115,19 +117,19 @@ def test_unit_list_search_and_legacy_filter(kc, kc_world):
 def test_unit_detail_legacy_province_and_foreign_404(kc, kc_world):
     kc.login(username(Role.PROVINCE_OFFICER))
     ninh_thuan = kc_world.ninh_thuan
-    response = kc.goto(reverse("ui:unit_detail", args=[ninh_thuan.pk]))
+    response = kc.goto(reverse("accounts:unit_detail", args=[ninh_thuan.pk]))
     assert response.status == 200
     assert kc.page.locator("[data-testid=unit-name]").inner_text() == ninh_thuan.name
     current = kc.page.locator("[data-testid=current-province]")
     assert current.inner_text().strip() == kc_world.khanh_hoa.name
     assert current.locator("a").get_attribute("href") == reverse(
-        "ui:unit_detail", args=[kc_world.khanh_hoa.pk]
+        "accounts:unit_detail", args=[kc_world.khanh_hoa.pk]
     )
     kc.screenshot()
     kc.assert_clean()
 
     kc.allow_console(r"Failed to load resource: the server responded with a status of 404")
-    response = kc.goto(reverse("ui:unit_detail", args=[kc_world.da_nang_commune.pk]))
+    response = kc.goto(reverse("accounts:unit_detail", args=[kc_world.da_nang_commune.pk]))
     assert response.status == 404
     assert kc_world.da_nang_commune.name not in kc.page.content()
     kc.screenshot("foreign-404")
@@ -139,7 +141,7 @@ def test_unit_detail_legacy_province_and_foreign_404(kc, kc_world):
 def test_agency_detail_names_over_time(kc, kc_world):
     kc.login(username(Role.MINISTRY_OFFICER))
     agency = kc_world.agency("bct-cuc-kc")
-    response = kc.goto(reverse("ui:agency_detail", args=[agency.pk]))
+    response = kc.goto(reverse("accounts:agency_detail", args=[agency.pk]))
     assert response.status == 200
     names = kc.page.locator("[data-testid=agency-names] tbody tr td:first-child")
     texts = [names.nth(i).inner_text() for i in range(names.count())]

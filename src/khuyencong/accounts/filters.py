@@ -1,0 +1,51 @@
+"""The filters of the reference lists: administrative units and agencies (page, export, API)."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from khuyencong.core.filters import ChoiceFilter, ListFilter, SearchFilter
+from khuyencong.core.forms import DATE_INPUT_FORMATS
+from khuyencong.geo.choices import Level
+from khuyencong.geo.models import AdministrativeUnit
+
+from .choices import AgencyKind
+from .jurisdiction import restrict
+
+
+class UnitFilter(ListFilter):
+    q = django_filters.CharFilter(label=_("Name or code"), method="search", max_length=100)
+    province = django_filters.ModelChoiceFilter(
+        label=_("Province (today)"),
+        field_name="current_province",
+        queryset=AdministrativeUnit.objects.none(),
+        empty_label=_("All in your jurisdiction"),
+    )
+    level = ChoiceFilter(label=_("Level"), choices=Level.choices, empty_label=_("All levels"))
+    generation = ChoiceFilter(
+        label=_("Boundaries"),
+        choices=[("current", _("In force since 1/7/2025")), ("legacy", _("Before 1/7/2025"))],
+        method="by_generation",
+        empty_label=_("Before and after 1/7/2025"),
+    )
+    on = django_filters.DateFilter(
+        label=_("In force on (dd/mm/yyyy)"), method="in_force_on", input_formats=DATE_INPUT_FORMATS
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        provinces = AdministrativeUnit.objects.current().provinces()  # today's, in the jurisdiction
+        self.filters["province"].queryset = restrict(provinces, self.user).order_by("name")
+
+    def search(self, qs, name, value):
+        return qs.search(value)
+
+    def by_generation(self, qs, name, value):
+        return qs.filter(valid_to__isnull=value == "current")
+
+    def in_force_on(self, qs, name, value):
+        return qs.valid_on(value)
+
+
+class AgencyFilter(ListFilter):
+    q = SearchFilter(label=_("Name or code"), fields=("name", "code", "names__name"), distinct=True)
+    kind = ChoiceFilter(label=_("Kind"), choices=AgencyKind.choices, empty_label=_("All kinds"))
