@@ -41,6 +41,13 @@ class ListFilter(django_filters.FilterSet):
     class Meta:
         form = FilterForm
 
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        """Each valid filter in turn; the form may hold fields that are not filters (a list's sort)."""
+        for name, value in self.form.cleaned_data.items():
+            if name in self.filters:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
     @property
     def active(self) -> bool:
         """Whether any filter narrows the list."""
@@ -88,6 +95,8 @@ class ChoiceFilter(django_filters.ChoiceFilter):
 
 def _python_type(item: django_filters.Filter) -> Any:
     field_class = item.field_class
+    if isinstance(item, django_filters.MultipleChoiceFilter):
+        return list[str]
     if issubclass(field_class, forms.IntegerField) or isinstance(item, django_filters.ModelChoiceFilter):
         return int
     if issubclass(field_class, forms.DecimalField):
@@ -109,9 +118,7 @@ def query_schema(filterset_class: type[ListFilter]) -> type:
         fields: dict[str, Any] = {}
         for name, item in filterset_class.base_filters.items():
             description = str(item.label or name)
-            if isinstance(item, django_filters.ChoiceFilter) and not isinstance(
-                item, django_filters.ModelChoiceFilter
-            ):
+            if isinstance(item, (django_filters.ChoiceFilter, django_filters.MultipleChoiceFilter)):
                 choices = item.extra.get("choices")
                 values = [str(v) for v, _label in (choices() if callable(choices) else choices or [])]
                 if values:

@@ -9,22 +9,23 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, FilterSchema, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from khuyencong.accounts.jurisdiction import Action, allows, get_in_scope
 from khuyencong.core import errors
 from khuyencong.core.api_types import Date, Year
+from khuyencong.core.filters import apply_filter, query_schema
 from khuyencong.core.pagination import Paginated
 from khuyencong.geo.models import AdministrativeUnit
 
 from . import services
 from .choices import EDITABLE_FLAGS
+from .filters import EstablishmentFilter
 from .models import Establishment, Industry
-from .selectors import establishment_search, establishments_visible
+from .selectors import establishments_visible
 
 router = Router(tags=["establishments"])
 
@@ -75,21 +76,6 @@ class EstablishmentOut(Schema):
     @staticmethod
     def resolve_industry(obj: Establishment) -> str | None:
         return obj.industry.code if obj.industry else None
-
-
-class EstablishmentFilter(FilterSchema):
-    q: str | None = Field(None, description="name (with or without diacritics) or the start of a tax code")
-    province: int | None = Field(None, description="id of a current province")
-    legal_form: str | None = None
-
-    def filter_q(self, value: str | None) -> Q:
-        return Q()  # applied with establishment_search (see establishment_list)
-
-    def filter_province(self, value: int | None) -> Q:
-        return Q(commune__current_province_id=value) if value else Q()
-
-    def filter_legal_form(self, value: str | None) -> Q:
-        return Q(legal_form=value) if value else Q()
 
 
 class _Fields(Schema):
@@ -211,10 +197,9 @@ def _one(request: Any, establishment_id: int, action: Action = Action.VIEW) -> E
 
 @router.get("/establishments", response=list[EstablishmentOut], summary="Establishments in your jurisdiction")
 @paginate(Paginated)
-def establishment_list(request, filters: Query[EstablishmentFilter]):
+def establishment_list(request, filters: Query[query_schema(EstablishmentFilter)]):
     qs = establishments_visible(request.user).select_related("commune__province")
-    qs = establishment_search(filters.filter(qs), filters.q or "")
-    return qs.order_by("search_name", "pk")
+    return apply_filter(EstablishmentFilter, filters, qs, request).order_by("search_name", "pk")
 
 
 @router.get("/establishments/{establishment_id}", response=EstablishmentOut, summary="One establishment")

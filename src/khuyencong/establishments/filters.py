@@ -1,8 +1,10 @@
-"""The filters of the establishment list (side panel and CSV export share them): every filter lives in
-the URL, so a filtered list can be shared as a link and exported exactly as shown."""
+"""The filter of the establishment list: the side panel, the CSV and XLSX exports and the API's query
+parameters share it. Every filter lives in the URL, so a filtered list can be shared as a link and
+exported exactly as shown."""
 
-from typing import Any, cast
+from typing import Any
 
+import django_filters
 from django import forms
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -10,11 +12,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.accounts.jurisdiction import restrict
-from khuyencong.core.forms import KcForm
+from khuyencong.core.filters import ChoiceFilter, FilterForm, ListFilter
 from khuyencong.geo.models import AdministrativeUnit
 
-from .choices import PRIORITY_FLAGS
-from .forms import industry_choices, legal_form_choices
+from .choices import PRIORITY_FLAGS, LegalForm
+from .forms import industry_choices
 from .models import Establishment
 from .selectors import eligibility_rule_on, establishment_search, establishments_eligible_q
 
@@ -32,78 +34,89 @@ SORTS: dict[str, str] = {
 DEFAULT_SORT = "name"
 
 
-class EstablishmentFilterForm(KcForm):
-    control_size = "sm"
+class EstablishmentFilterForm(FilterForm):
+    """The panel's form: the filters' fields and the list's sort, kept in the URL with them."""
 
-    q = forms.CharField(
-        label=_("Name or tax code"),
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": _("e.g. banh trang, 0100109106"), "type": "search"}),
-    )
-    province = forms.ModelChoiceField(
-        label=_("Province (today)"),
-        queryset=AdministrativeUnit.objects.none(),
-        required=False,
-        empty_label=_("All in your jurisdiction"),
-    )
-    legal_form = forms.ChoiceField(label=_("Legal form"), required=False)
-    industry = forms.ChoiceField(label=_("Industry (VSIC)"), required=False)
-    flags = forms.MultipleChoiceField(
-        label=_("Priority groups"),
-        required=False,
-        choices=[(flag, capfirst(label)) for flag, label in PRIORITY_FLAGS],
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Establishments with every ticked mark."),
-    )
-    eligible = forms.ChoiceField(
-        label=_("Eligible for support today"),
-        required=False,
-        choices=[("", _("Eligible or not")), ("yes", _("Eligible")), ("no", _("Not eligible"))],
-    )
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["province"]).queryset = restrict(
-            AdministrativeUnit.objects.current().provinces(), user
-        ).order_by("name")
-        cast(forms.ChoiceField, self.fields["legal_form"]).choices = legal_form_choices(_("All legal forms"))
-        cast(forms.ChoiceField, self.fields["industry"]).choices = industry_choices(_("All industries"))
 
     def clean_sort(self) -> str:
         sort = self.cleaned_data.get("sort") or DEFAULT_SORT
         return sort if sort.lstrip("-") in SORTS else DEFAULT_SORT
 
+
+def _industries() -> list[tuple[Any, Any]]:
+    return industry_choices(None)[1:]
+
+
+class EstablishmentFilter(ListFilter):
+    q = django_filters.CharFilter(
+        label=_("Name or tax code"),
+        method="search",
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. banh trang, 0100109106"), "type": "search"}),
+    )
+    province = django_filters.ModelChoiceFilter(
+        label=_("Province (today)"),
+        field_name="commune__current_province",
+        queryset=AdministrativeUnit.objects.none(),
+        empty_label=_("All in your jurisdiction"),
+    )
+    legal_form = ChoiceFilter(
+        label=_("Legal form"),
+        choices=[(value, capfirst(label)) for value, label in LegalForm.choices],
+        empty_label=_("All legal forms"),
+    )
+    industry = ChoiceFilter(
+        label=_("Industry (VSIC)"), choices=_industries, empty_label=_("All industries"), method="by_industry"
+    )
+    flags = django_filters.MultipleChoiceFilter(
+        label=_("Priority groups"),
+        choices=[(flag, capfirst(label)) for flag, label in PRIORITY_FLAGS],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Establishments with every ticked mark."),
+        method="by_flags",
+    )
+    eligible = ChoiceFilter(
+        label=_("Eligible for support today"),
+        choices=[("yes", _("Eligible")), ("no", _("Not eligible"))],
+        empty_label=_("Eligible or not"),
+        method="by_eligibility",
+    )
+
+    class Meta:
+        form = EstablishmentFilterForm
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        provinces = AdministrativeUnit.objects.current().provinces()
+        self.filters["province"].queryset = restrict(provinces, self.user).order_by("name")
+
     @property
     def active(self) -> bool:
         """Whether any filter narrows the list (the sort does not)."""
-        data = getattr(self, "cleaned_data", {})
-        return any(data.get(name) for name in self.fields if name != "sort")
+        if not self.is_bound or not self.form.is_valid():
+            return False
+        return any(self.form.cleaned_data.get(name) for name in self.filters)
 
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return establishment_search(qs, value)
 
-def establishment_filter(
-    qs: QuerySet[Establishment], form: EstablishmentFilterForm
-) -> QuerySet[Establishment]:
-    """Apply the valid filters of `form` (an invalid one is ignored and shown with its error)."""
-    form.is_valid()
-    data = form.cleaned_data
-    qs = establishment_search(qs, data.get("q", ""))
-    if province := data.get("province"):
-        qs = qs.filter(commune__current_province=province)
-    if legal_form := data.get("legal_form"):
-        qs = qs.filter(legal_form=legal_form)
-    if industry := data.get("industry"):
-        qs = (
-            qs.filter(industry__section=industry)
-            if industry.isalpha()
-            else qs.filter(industry__code=industry)
-        )
-    for flag in data.get("flags") or []:
-        qs = qs.filter(**{flag: True})
-    if eligible := data.get("eligible"):
+    def by_industry(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(industry__section=value) if value.isalpha() else qs.filter(industry__code=value)
+
+    def by_flags(self, qs: QuerySet, name: str, value: list[str]) -> QuerySet:
+        for flag in value or []:
+            qs = qs.filter(**{flag: True})
+        return qs
+
+    def by_eligibility(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         condition = establishments_eligible_q(eligibility_rule_on(timezone.localdate()))
-        qs = qs.filter(condition) if eligible == "yes" else qs.exclude(condition)
-    sort = data.get("sort") or DEFAULT_SORT
+        return qs.filter(condition) if value == "yes" else qs.exclude(condition)
+
+
+def establishment_order(qs: QuerySet[Establishment], sort: str | None) -> QuerySet[Establishment]:
+    """The list's order: a column of SORTS, ties broken by name and id."""
+    sort = sort if sort and sort.lstrip("-") in SORTS else DEFAULT_SORT
     field = F(SORTS[sort.lstrip("-")])
     order = field.desc(nulls_last=True) if sort.startswith("-") else field.asc(nulls_first=True)
     return qs.order_by(order, "search_name", "pk")

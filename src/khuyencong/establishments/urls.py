@@ -4,7 +4,7 @@ from . import views
 
 app_name = "establishments"
 urlpatterns = [
-    path("", views.establishment_list, name="list"),
+    path("", views.EstablishmentList.as_view(), name="list"),
     path("moi/", views.establishment_create, name="create"),
     path("xa/", views.commune_options, name="communes"),
     path("<int:pk>/", views.establishment_detail, name="detail"),

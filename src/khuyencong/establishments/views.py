@@ -9,9 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,13 +21,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from khuyencong.accounts.jurisdiction import Action, allows, get_in_scope
 from khuyencong.core import errors
 from khuyencong.core.audit import audit_for
+from khuyencong.core.lists import ListPage
 from khuyencong.core.panels import panels
 from khuyencong.geo.models import AdministrativeUnit
 
 from . import services
 from .choices import PRIORITY_FLAGS, LegalForm
 from .exporters import EstablishmentExporter
-from .filters import SORTS, EstablishmentFilterForm, establishment_filter
+from .filters import DEFAULT_SORT, SORTS, EstablishmentFilter, establishment_order
 from .forms import COMMUNE_OPTIONS_LIMIT, EstablishmentForm, MergeForm
 from .models import Establishment, Industry
 from .selectors import communes_for_establishments, establishment_duplicates, establishments_visible
@@ -72,37 +71,38 @@ def _get(request: HttpRequest, pk: int, action: Action = Action.VIEW) -> Establi
 # --- list ------------------------------------------------------------------------------------------
 
 
-@require_GET
-def establishment_list(request: HttpRequest) -> HttpResponseBase:
-    base = establishments_visible(request.user).select_related("commune__province")
-    form = EstablishmentFilterForm(request.GET, user=request.user)
-    qs = establishment_filter(base, form)
-    if request.GET.get("format") == "csv":
-        return EstablishmentExporter(qs).csv_response()
-    sort = form.cleaned_data.get("sort", "name")
-    columns = [
-        {
-            "key": key,
-            "label": label,
-            "next": f"-{key}" if sort == key else key,
-            "direction": "ascending" if sort == key else "descending" if sort == f"-{key}" else "",
-            "numeric": key == "workers",
-        }
-        for key, label in COLUMNS
-        if key in SORTS
-    ]
-    return render(
-        request,
-        "establishments/list.html",
-        {
-            "nav": NAV,
-            "form": form,
-            "page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")),
+class EstablishmentList(ListPage):
+    name = "establishments.list"
+    template_name = "establishments/list.html"
+    nav = NAV
+    filterset_class = EstablishmentFilter
+    exporter_class = EstablishmentExporter
+
+    def selector(self, user):
+        return establishments_visible(user).select_related("commune__province")
+
+    def sort(self, rows, data):
+        return establishment_order(rows, data.get("sort"))
+
+    def extra_context(self, request, rows, filterset) -> dict:
+        sort = request.GET.get("sort") or DEFAULT_SORT
+        sort = sort if sort.lstrip("-") in SORTS else DEFAULT_SORT
+        columns = [
+            {
+                "key": key,
+                "label": label,
+                "next": f"-{key}" if sort == key else key,
+                "direction": "ascending" if sort == key else "descending" if sort == f"-{key}" else "",
+                "numeric": key == "workers",
+            }
+            for key, label in COLUMNS
+            if key in SORTS
+        ]
+        return {
             "columns": columns,
-            "in_scope": base.count() if form.active else None,
+            "in_scope": self.selector(request.user).count() if filterset.active else None,
             "can_change": allows(request.user, Action.CHANGE),
-        },
-    )
+        }
 
 
 # --- detail ----------------------------------------------------------------------------------------

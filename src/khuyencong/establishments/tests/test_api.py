@@ -155,7 +155,12 @@ def test_list_filters(api, world):
     assert ids(api.get(url, {"q": "banh trang"})) == [own.pk]
     assert ids(api.get(url, {"legal_form": "cooperative"})) == [coop.pk]
     assert sorted(ids(api.get(url, {"province": world.khanh_hoa.pk}))) == sorted([own.pk, coop.pk])
-    assert ids(api.get(url, {"province": world.ha_noi.pk})) == []
+    # the page's filter offers the provinces of the jurisdiction only: another one is refused by name
+    foreign = api.get(url, {"province": world.ha_noi.pk})
+    assert foreign.status_code == 422
+    assert foreign.json()["code"] == "invalid_filter"
+    assert list(foreign.json()["details"]["errors"]) == ["province"]
+    assert ids(api.get(url, {"flags": ["women_owned"]})) == []
     page = api.get(url, {"limit": 1, "offset": 1}).json()
     assert page["count"] == 2
     assert len(page["items"]) == 1

@@ -135,11 +135,11 @@ def test_list_empty_state_for_a_read_only_role(client, world):
 
 def test_csv_export_has_exactly_the_filtered_rows_and_is_injection_safe(officer_client, registry):
     url = reverse("establishments:list")
-    rows = _csv(officer_client.get(url, {"format": "csv", "flags": ["women_owned"], "sort": "name"}))
+    rows = _csv(officer_client.get(url, {"export": "csv", "flags": ["women_owned"], "sort": "name"}))
     header, body = rows[0], rows[1:]
     assert len(header) == len(body[0])
     assert sorted(int(r[0]) for r in body) == sorted([registry["gom"].pk, registry["banh_trang"].pk])
-    everything = _csv(officer_client.get(url, {"format": "csv"}))[1:]
+    everything = _csv(officer_client.get(url, {"export": "csv"}))[1:]
     assert len(everything) == 3
     trader = next(r for r in everything if int(r[0]) == registry["trader"].pk)
     assert trader[1] == '\'=HYPERLINK("http://x")'
