@@ -143,7 +143,22 @@ class Exporter:
         ]
         if not isinstance(self.source, QuerySet):
             raise TypeError("an exporter with declared columns reads a queryset")
+        chunk: list[dict[str, Any]] = []
         for row in self.source.values(*names).iterator(chunk_size=CHUNK):
+            chunk.append(row)
+            if len(chunk) == CHUNK:
+                yield from self._written(chunk, labels)
+                chunk = []
+        yield from self._written(chunk, labels)
+
+    def extend(self, chunk: list[dict[str, Any]]) -> None:
+        """Add to each row of a chunk what its columns read that is not a field of the queryset (the
+        disbursed amount a port computes, say), with one query per chunk."""
+
+    def _written(self, chunk: list[dict[str, Any]], labels: list) -> Iterator[list[Any]]:
+        if chunk:
+            self.extend(chunk)
+        for row in chunk:
             yield [column.value(row, label) for column, label in zip(self.columns, labels, strict=True)]
 
     def count(self) -> int | None:

@@ -97,7 +97,9 @@ def _python_type(item: django_filters.Filter) -> Any:
     field_class = item.field_class
     if isinstance(item, django_filters.MultipleChoiceFilter):
         return list[str]
-    if issubclass(field_class, forms.IntegerField) or isinstance(item, django_filters.ModelChoiceFilter):
+    if isinstance(item, django_filters.ModelChoiceFilter):
+        return str if item.extra.get("to_field_name") else int
+    if issubclass(field_class, forms.IntegerField):
         return int
     if issubclass(field_class, forms.DecimalField):
         return float

@@ -68,6 +68,10 @@ class ListPage(View):
     def extra_context(self, request: HttpRequest, rows: QuerySet, filterset: ListFilter | None) -> dict:
         return {}
 
+    def decorate(self, request: HttpRequest, objects: list) -> None:
+        """Add to the rows of the page shown what the selector does not annotate (one query for the
+        page, not one per row)."""
+
     # --- the rows ----------------------------------------------------------------------------------
 
     def filtered(
@@ -98,12 +102,15 @@ class ListPage(View):
         fmt = request.GET.get("export")
         if fmt:
             return self.export(request, rows, fmt)
+        page = self.paginate(request, rows)
+        page.object_list = list(page.object_list)
+        self.decorate(request, page.object_list)
         context = {
             "nav": self.nav,
             "tab": self.tab,
             "filter": filterset,
             "form": filterset.form if filterset is not None else None,
-            "page": self.paginate(request, rows),
+            "page": page,
             "export_formats": FORMATS if self.exporter_class else (),
             **self.extra_context(request, rows, filterset),
         }

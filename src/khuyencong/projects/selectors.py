@@ -151,6 +151,19 @@ def _overdue(qs: QuerySet[Project], on: dt.date) -> list[tuple[int, str, dt.date
     return found
 
 
+def overdue_in(qs: QuerySet[Project], on: dt.date | None = None) -> set[int]:
+    """The ids of the projects of `qs` that have something overdue on `on` (today)."""
+    return {pk for pk, _kind, _due in _overdue(qs, on or timezone.localdate())}
+
+
+def overdue_by_project(qs: QuerySet[Project], on: dt.date | None = None) -> dict[int, list[Overdue]]:
+    """What is overdue among `qs` (a page of a list, say), by project id, oldest first."""
+    late: dict[int, list[Overdue]] = {}
+    for item in overdue_items(None, on=on, projects=qs):
+        late.setdefault(item.project.pk, []).append(item)
+    return late
+
+
 def overdue_items(
     user: Any, *, on: dt.date | None = None, projects: QuerySet[Project] | None = None
 ) -> list[Overdue]:

@@ -4,7 +4,7 @@ from . import views
 
 app_name = "projects"
 urlpatterns = [
-    path("", views.project_list, name="list"),
+    path("", views.ProjectList.as_view(), name="list"),
     path("moi/", views.project_create, name="create"),
     path("qua-han/", views.overdue_list, name="overdue"),
     path("quy-trinh/", views.lifecycle, name="lifecycle"),

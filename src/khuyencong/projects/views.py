@@ -1,9 +1,8 @@
 """Project pages: thin over selectors, services and the lifecycle table."""
 
 from django.core.exceptions import PermissionDenied as Forbidden
-from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.db.models import Sum
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,12 +10,15 @@ from django.views.decorators.http import require_POST
 
 from khuyencong.accounts.jurisdiction import Action, allows, get_in_scope
 from khuyencong.core.audit import audit_for
-from khuyencong.core.exporters import Exporter
+from khuyencong.core.exporters import FORMATS
+from khuyencong.core.lists import ListPage
 from khuyencong.core.panels import panels
 from khuyencong.core.views import attempt, report_form_errors
 
 from . import services
 from .choices import EDITABLE_STATES, ProjectKind, ProjectState
+from .exporters import OverdueExporter, ProjectExporter
+from .filters import ProjectFilter
 from .forms import (
     AchievedForm,
     AdjustmentDecisionForm,
@@ -26,13 +28,19 @@ from .forms import (
     InspectionForm,
     ParticipantForm,
     ProgressForm,
-    ProjectFilterForm,
     ProjectForm,
     TransitionForm,
 )
 from .models import Adjustment, Deliverable, Document, Participant, Project
 from .ports import money
-from .selectors import liquidation_due, overdue_items, projects_visible, settlement_due
+from .selectors import (
+    liquidation_due,
+    overdue_by_project,
+    overdue_in,
+    overdue_items,
+    projects_visible,
+    settlement_due,
+)
 from .workflow import AUDIT_LABELS, BY_ACTION, may, offers_for
 
 
@@ -41,99 +49,32 @@ def project_or_404(request: HttpRequest, pk: int, action: Action = Action.VIEW) 
     return get_in_scope(projects_visible(request.user), request.user, action, pk=pk)
 
 
-def _filtered(request: HttpRequest) -> tuple[ProjectFilterForm, list[Project]]:
-    years = sorted(set(projects_visible(request.user).values_list("year", flat=True)), reverse=True)
-    form = ProjectFilterForm(request.GET or None, years=years)
-    qs = projects_visible(request.user)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data.get("q"):
-            qs = qs.filter(Q(code__icontains=data["q"]) | Q(title__icontains=data["q"]))
-        if data.get("year"):
-            qs = qs.filter(year=data["year"])
-        if data.get("state"):
-            qs = qs.filter(state=data["state"])
-        if data.get("source"):
-            qs = qs.filter(plan_line__plan__source=data["source"])
-        if data.get("kind"):
-            qs = qs.filter(kind=data["kind"])
-        if data.get("activity"):
-            qs = qs.filter(plan_line__activity=data["activity"])
-    late = {}
-    for item in overdue_items(request.user, projects=qs):
-        late.setdefault(item.project.pk, []).append(item)
-    if form.is_valid() and form.cleaned_data.get("overdue"):
-        qs = qs.filter(pk__in=list(late))
-    projects = list(qs.order_by("-year", "code"))
-    disbursed = money().disbursed_by_project(qs)
-    for project in projects:
-        project.disbursed = disbursed.get(project.pk, 0)
-        project.overdue = late.get(project.pk, [])
-    return form, projects
+class ProjectList(ListPage):
+    name = "projects.list"
+    template_name = "projects/list.html"
+    nav = "projects"
+    filterset_class = ProjectFilter
+    exporter_class = ProjectExporter
+    ordering = ("-year", "code", "pk")
 
+    def selector(self, user):
+        return projects_visible(user)
 
-class ProjectExporter(Exporter):
-    filename = "de-an"
-
-    def __init__(self, projects):
-        self.projects = projects
-
-    def header(self):
-        return [
-            _("Code"),
-            _("Year"),
-            _("Title"),
-            _("Source"),
-            _("Activity"),
-            _("Kind"),
-            _("Implemented by"),
-            _("Location"),
-            _("State"),
-            _("Support (đồng)"),
-            _("Counterpart (đồng)"),
-            _("Other sources (đồng)"),
-            _("Disbursed (đồng)"),
-            _("Overdue"),
-        ]
-
-    def rows(self):
-        for p in self.projects:
-            yield (
-                p.code,
-                p.year,
-                p.title,
-                p.plan_line.plan.source_short,
-                p.plan_line.activity.name,
-                p.get_kind_display(),
-                p.implementer_label,
-                p.location.label,
-                p.get_state_display(),
-                p.support_amount,
-                p.counterpart_amount,
-                p.other_amount,
-                p.disbursed,
-                "; ".join(str(o.label) for o in p.overdue),
-            )
-
-
-def project_list(request: HttpRequest) -> HttpResponse:
-    form, projects = _filtered(request)
-    if request.GET.get("export") == "csv":
-        return ProjectExporter(projects).csv_response()
-    page = Paginator(projects, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "projects/list.html",
-        {
-            "nav": "projects",
-            "form": form,
-            "page": page,
-            "total_support": sum(p.support_amount for p in projects),
-            "total_disbursed": sum(p.disbursed for p in projects),
-            "overdue_count": sum(1 for p in projects if p.overdue),
+    def extra_context(self, request, rows, filterset) -> dict:
+        return {
+            "total_support": rows.aggregate(total=Sum("support_amount"))["total"] or 0,
+            "total_disbursed": sum(money().disbursed_by_project(rows).values()),
+            "overdue_count": len(overdue_in(rows)),
             "can_create": allows(request.user, Action.CHANGE),
-        },
-    )
+        }
+
+    def decorate(self, request, projects: list[Project]) -> None:
+        on_page = Project.objects.filter(pk__in=[p.pk for p in projects])
+        disbursed = money().disbursed_by_project(on_page)
+        late = overdue_by_project(on_page)
+        for project in projects:
+            project.disbursed = disbursed.get(project.pk, 0)
+            project.overdue = late.get(project.pk, [])
 
 
 def _labelled(entry):
@@ -472,9 +413,13 @@ def adjustment_decide(request: HttpRequest, pk: int, adjustment_pk: int, decisio
     return redirect("projects:detail", pk=project.pk)
 
 
-def overdue_list(request: HttpRequest) -> HttpResponse:
+def overdue_list(request: HttpRequest) -> HttpResponseBase:
     items = overdue_items(request.user)
-    return render(request, "projects/overdue.html", {"nav": "projects", "items": items})
+    if (fmt := request.GET.get("export")) in FORMATS:
+        return OverdueExporter(items).response(fmt)
+    return render(
+        request, "projects/overdue.html", {"nav": "projects", "items": items, "export_formats": FORMATS}
+    )
 
 
 def lifecycle(request: HttpRequest) -> HttpResponse:

@@ -2,64 +2,38 @@
 
 from typing import Any
 
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, FilterSchema, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import StrictInt
 
 from khuyencong.accounts.jurisdiction import Action, get_in_scope
 from khuyencong.accounts.models import Agency
 from khuyencong.catalog.models import Indicator
-from khuyencong.core.api_types import Date, Year
+from khuyencong.core.api_types import Date
 from khuyencong.core.errors import ValidationFailed
+from khuyencong.core.filters import apply_filter, query_schema
 from khuyencong.core.pagination import Paginated
 from khuyencong.establishments.models import Establishment
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.plans.models import PlanLine
 
 from .. import services
+from ..filters import ProjectFilter
 from ..models import Deliverable, Participant
-from ..selectors import overdue_ids, projects_visible
+from ..selectors import projects_visible
 from .lookups import agency_by_code, project_in_scope, require_change, visible
 from .schemas import DeliverableOut, ParticipantOut, ProjectDetailOut, ProjectOut
 
 router = Router(tags=["projects"])
 
 
-class ProjectFilter(FilterSchema):
-    year: Year | None = None
-    state: str | None = None
-    source: str | None = Field(None, description="kcqg or kcdp")
-    kind: str | None = Field(None, description="point, group or task")
-    activity: str | None = Field(None, description="activity code")
-    q: str | None = Field(None, description="part of the project's code or title")
-    overdue: bool | None = Field(None, description="true: only projects with a deadline passed")
-
-    def filter_source(self, value: str | None) -> Q:
-        return Q(plan_line__plan__source=value) if value else Q()
-
-    def filter_activity(self, value: str | None) -> Q:
-        return Q(plan_line__activity__code=value) if value else Q()
-
-    def filter_q(self, value: str | None) -> Q:
-        return Q(code__icontains=value) | Q(title__icontains=value) if value else Q()
-
-    def filter_overdue(self, value: bool | None) -> Q:
-        return Q()  # needs the deadlines in force: applied in project_list
-
-
 @router.get("/projects", response=list[ProjectOut], summary="Projects in your jurisdiction")
 @paginate(Paginated)
-def project_list(request, filters: Query[ProjectFilter]):
-    qs = filters.filter(
-        projects_visible(request.user).select_related("implementer_agency", "location__province")
-    )
-    if filters.overdue is not None:
-        late = overdue_ids(request.user)
-        qs = qs.filter(pk__in=late) if filters.overdue else qs.exclude(pk__in=late)
-    return qs.order_by("-year", "code", "pk")
+def project_list(request, filters: Query[query_schema(ProjectFilter)]):
+    qs = projects_visible(request.user).select_related("implementer_agency", "location__province")
+    return apply_filter(ProjectFilter, filters, qs, request).order_by("-year", "code", "pk")
 
 
 @router.get(

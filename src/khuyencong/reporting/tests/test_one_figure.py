@@ -243,9 +243,7 @@ def test_home_page_figures_link_to_their_entries(world, paid, client, monkeypatc
         assert figures.executed.total == report["executed"]["total"]
 
 
-@pytest.mark.parametrize(
-    ("path", "testid"), [("/de-an/", "project-export"), ("/tai-chinh/", "ledger-export")]
-)
+@pytest.mark.parametrize(("path", "testid"), [("/de-an/", "export-csv"), ("/tai-chinh/", "export-csv")])
 def test_export_buttons_keep_every_filter(world, paid, client, path, testid):
     client.force_login(world.user(Role.MINISTRY_OFFICER))
     page = client.get(f"{path}?source=kcdp&year={YEAR}&page=1").content.decode()
