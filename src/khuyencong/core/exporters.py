@@ -179,7 +179,7 @@ class Exporter:
             yield "\ufeff"
             yield writer.writerow([safe_cell(str(h)) for h in self.header()])
             for row in self.rows():
-                yield writer.writerow([safe_cell(v) for v in row])
+                yield writer.writerow([safe_cell(_csv_value(v)) for v in row])
 
     def csv_response(self) -> StreamingHttpResponse:
         lines = self.csv_lines(translation.get_language())
@@ -232,6 +232,15 @@ class Exporter:
     def response(self, fmt: str) -> HttpResponseBase:
         """The file in `fmt` ("csv" or "xlsx") as a download."""
         return self.xlsx_response() if fmt == "xlsx" else self.csv_response()
+
+
+def _csv_value(value: Any) -> Any:
+    """Dates as officers write them (dd/mm/yyyy), which a Vietnamese spreadsheet reads as dates."""
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return value
 
 
 def _choice_pairs(choices: Any) -> Iterable[tuple[Any, Any]]:

@@ -23,7 +23,7 @@ from ninja import Schema
 from pydantic import Field, create_model
 
 from .errors import InvalidInput
-from .forms import KcForm
+from .forms import KcForm, VnDateField
 
 
 class FilterForm(KcForm):
@@ -85,6 +85,12 @@ class SearchFilter(django_filters.CharFilter):
         return qs.distinct() if self.distinct else qs
 
 
+class DateFilter(django_filters.DateFilter):
+    """A date typed dd/mm/yyyy (or yyyy-mm-dd) in either language."""
+
+    field_class = VnDateField
+
+
 class ChoiceFilter(django_filters.ChoiceFilter):
     """A choice with “All” as its empty option."""
 
@@ -122,7 +128,8 @@ def query_schema(filterset_class: type[ListFilter]) -> type:
             description = str(item.label or name)
             if isinstance(item, (django_filters.ChoiceFilter, django_filters.MultipleChoiceFilter)):
                 choices = item.extra.get("choices")
-                values = [str(v) for v, _label in (choices() if callable(choices) else choices or [])]
+                # choices read from the database (a callable) are not listed: this runs at import
+                values = [] if callable(choices) else [str(v) for v, _label in choices or []]
                 if values:
                     description = f"{description}: {', '.join(values)}"
             bounds = {

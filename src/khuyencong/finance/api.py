@@ -19,16 +19,16 @@ from pydantic import StrictInt
 from khuyencong.accounts.jurisdiction import Action, get_in_scope
 from khuyencong.core.api_types import Date, Year
 from khuyencong.core.errors import ValidationFailed
+from khuyencong.core.filters import apply_filter, query_schema
 from khuyencong.core.pagination import Paginated
-from khuyencong.geo.models import AdministrativeUnit, Region
 from khuyencong.projects.api.lookups import project_in_scope
 from khuyencong.projects.api.schemas import BalanceOut, balance_out
 
+from .filters import LedgerFilter
 from .models import Contract, LedgerEntry
 from .selectors import (
     contract_balance,
     executed,
-    ledger_filtered,
     ledger_visible,
     outstanding_advances,
     project_balance,
@@ -183,41 +183,12 @@ def finance_entry_reverse(request, entry_id: int, payload: ReversalIn):
     return Status(201, entry_reverse(actor=request.user, entry=entry, **payload.dict()))
 
 
-class LedgerFilter(Schema):
-    """The ledger list's criteria (`selectors.ledger_filtered`, as on the page)."""
-
-    q: str | None = Field(None, max_length=100, description="project code or document reference")
-    year: int | None = Field(None, ge=1990, le=2100, description="the projects' (plan) year")
-    kind: str | None = Field(None, description="commitment, advance, payment or recovery")
-    start: Date | None = Field(None, description="value date from")
-    end: Date | None = Field(None, description="value date until")
-    project: int | None = Field(None, ge=1, le=2**63 - 1, description="project id")
-    source: str | None = Field(None, description="kcqg or kcdp")
-    province: int | None = Field(
-        None, ge=1, le=2**63 - 1, description="id of a province (current or before 1/7/2025)"
-    )
-    region: str | None = Field(None, max_length=40, description="region code; membership of `year`")
-    group: str | None = Field(None, max_length=40, description="content group code")
-    boundaries: str = Field("current", pattern="^(current|historical)$")
-
-    def filter(self, entries):
-        criteria = self.dict(exclude_none=True)
-        if "province" in criteria:
-            provinces = AdministrativeUnit.objects.provinces()
-            criteria["province"] = provinces.filter(pk=criteria["province"]).first()
-            if criteria["province"] is None:
-                return entries.none()
-        if "region" in criteria:
-            criteria["region"] = Region.objects.filter(code=criteria["region"]).first()
-            if criteria["region"] is None:
-                return entries.none()
-        return ledger_filtered(entries, **criteria)
-
-
 @router.get("/ledger", response=list[LedgerEntryOut], summary="Ledger entries in your jurisdiction")
 @paginate(Paginated)
-def finance_ledger(request, filters: Query[LedgerFilter]):
-    return filters.filter(ledger_visible(request.user)).order_by("value_date", "pk")
+def finance_ledger(request, filters: Query[query_schema(LedgerFilter)]):
+    return apply_filter(LedgerFilter, filters, ledger_visible(request.user), request).order_by(
+        "value_date", "pk"
+    )
 
 
 class ExecutedOut(Schema):

@@ -1,6 +1,5 @@
 """Finance pages: the ledger list, the contract form and the entry forms posted from the project page."""
 
-from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -8,72 +7,31 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts.jurisdiction import Action
-from khuyencong.core.exporters import Exporter
+from khuyencong.core.lists import ListPage
 from khuyencong.core.views import attempt, report_form_errors
 from khuyencong.projects.views import project_or_404
 
 from . import services
-from .forms import ContractForm, EntryForm, LedgerFilterForm, ReversalForm
-from .selectors import ledger_filtered, ledger_visible
+from .exporters import LedgerExporter
+from .filters import LedgerFilter
+from .forms import ContractForm, EntryForm, ReversalForm
+from .selectors import ledger_visible
 
 
-class LedgerExporter(Exporter):
-    filename = "so-cai"
+class LedgerList(ListPage):
+    name = "finance.ledger"
+    template_name = "finance/ledger.html"
+    nav = "finance"
+    filterset_class = LedgerFilter
+    exporter_class = LedgerExporter
+    ordering = ("-value_date", "-pk")
 
-    def __init__(self, entries):
-        self.entries = entries
+    def selector(self, user):
+        return ledger_visible(user)
 
-    def header(self):
-        return [
-            _("Value date"),
-            _("Project"),
-            _("Kind"),
-            _("Amount (đồng)"),
-            _("Effect on disbursed (đồng)"),
-            _("Contract"),
-            _("Document reference"),
-            _("Reverses entry"),
-            _("Recorded by"),
-            _("Note"),
-        ]
-
-    def rows(self):
-        for e in self.entries:
-            yield (
-                e.value_date.strftime("%d/%m/%Y"),
-                e.project.code,
-                e.get_kind_display(),
-                e.amount,
-                e.disbursed_delta,
-                e.contract.number if e.contract else "",
-                e.reference,
-                e.reverses_id or "",
-                str(e.recorded_by),
-                e.note,
-            )
-
-
-def ledger_list(request: HttpRequest) -> HttpResponse:
-    form = LedgerFilterForm(request.GET or None, user=request.user)
-    criteria = form.criteria()
-    entries = ledger_visible(request.user)
-    entries = entries.none() if criteria is None else ledger_filtered(entries, **criteria)
-    entries = entries.order_by("-value_date", "-pk")
-    if request.GET.get("export") == "csv":
-        return LedgerExporter(entries.iterator()).csv_response()
-    totals = entries.aggregate(disbursed=Sum("disbursed_delta"), committed=Sum("committed_delta"))
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "finance/ledger.html",
-        {
-            "nav": "finance",
-            "form": form,
-            "page": page,
-            "disbursed": totals["disbursed"] or 0,
-            "committed": totals["committed"] or 0,
-        },
-    )
+    def extra_context(self, request, rows, filterset) -> dict:
+        totals = rows.aggregate(disbursed=Sum("disbursed_delta"), committed=Sum("committed_delta"))
+        return {"disbursed": totals["disbursed"] or 0, "committed": totals["committed"] or 0}
 
 
 def contract_create(request: HttpRequest, pk: int) -> HttpResponse:

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from khuyencong.accounts.choices import Role
 from khuyencong.core.errors import DomainError
-from khuyencong.finance.forms import LedgerFilterForm
+from khuyencong.finance.filters import LedgerFilter
 from khuyencong.finance.models import LedgerEntry
-from khuyencong.finance.selectors import disbursed_in_dates, executed, ledger_filtered, ledger_visible
+from khuyencong.finance.selectors import disbursed_in_dates, executed, ledger_visible
 from khuyencong.finance.services import entry_record, entry_reverse
 from khuyencong.plans.choices import FundingSource
 from khuyencong.projects.choices import ProjectState
@@ -77,10 +77,11 @@ def four_projects(world) -> list[int]:
 
 def _listed(user, query) -> int:
     """The totals row of the ledger list opened with `query` (the page's own form and selector)."""
-    form = LedgerFilterForm({key: str(value) for key, value in query.items()}, user=user)
-    criteria = form.criteria()
-    assert criteria is not None, form.errors
-    entries = ledger_filtered(ledger_visible(user), **criteria)
+    filterset = LedgerFilter(
+        {key: str(value) for key, value in query.items()}, ledger_visible(user), user=user
+    )
+    assert filterset.is_valid(), filterset.errors
+    entries = filterset.qs
     return entries.aggregate(s=Sum("disbursed_delta"))["s"] or 0
 
 
@@ -163,9 +164,10 @@ def test_home_report_and_ledger_list_agree(world, four_projects, operations):
 def test_an_invalid_filter_lists_nothing_rather_than_everything(world):
     make_project(world, state=ProjectState.IN_PROGRESS)
     officer = world.user(Role.PROVINCE_OFFICER)
-    form = LedgerFilterForm({"year": "20x5"}, user=officer)
-    assert form.criteria() is None
-    assert form.errors["year"]
+    filterset = LedgerFilter({"year": "20x5"}, ledger_visible(officer), user=officer)
+    assert not filterset.qs.exists()
+    assert ledger_visible(officer).exists()
+    assert filterset.errors["year"]
 
 
 # -- the pages: every executed amount links to a list whose totals row shows it -----------------------
