@@ -3,7 +3,7 @@ import datetime as dt
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import StrictInt
 
@@ -12,9 +12,11 @@ from khuyencong.accounts.selectors import agencies_visible
 from khuyencong.catalog.models import Activity, Indicator
 from khuyencong.core.api_types import Date, Year
 from khuyencong.core.errors import NotInJurisdiction, ValidationFailed
+from khuyencong.core.filters import apply_filter, query_schema
 from khuyencong.core.pagination import Paginated
 from khuyencong.geo.models import AdministrativeUnit
 
+from .filters import PlanFilter
 from .models import Plan, PlanLine, PlanRevision
 from .selectors import plan_as_of, plans_visible
 from .services import (
@@ -121,15 +123,10 @@ def _plan(request, plan_id: int) -> Plan:
 
 @router.get("/plans", response=list[PlanOut], summary="Plans in your jurisdiction")
 @paginate(Paginated)
-def plan_list(request, year: Year | None = None, source: str | None = None, status: str | None = None):
-    qs = plans_visible(request.user)
-    if year:
-        qs = qs.filter(year=year)
-    if source:
-        qs = qs.filter(source=source)
-    if status:
-        qs = qs.filter(status=status)
-    return qs.order_by("-year", "agency__code", "source")
+def plan_list(request, filters: Query[query_schema(PlanFilter)]):
+    return apply_filter(PlanFilter, filters, plans_visible(request.user), request).order_by(
+        "-year", "agency__code", "source"
+    )
 
 
 class TotalsOut(Schema):

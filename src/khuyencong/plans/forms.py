@@ -112,19 +112,3 @@ class ReasonForm(KcForm):
 
 class LineAmountForm(KcForm):
     amount = MoneyField(label=_("New amount"), min_value=0)
-
-
-class PlanFilterForm(KcForm):
-    control_size = "sm"
-    year = forms.IntegerField(label=_("Year"), required=False)
-    source = forms.ChoiceField(
-        label=_("Funding source"), choices=[("", _("All")), *FundingSource.choices], required=False
-    )
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    late = forms.BooleanField(label=_("Registered late only"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        from .choices import PlanStatus
-
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("All")), *PlanStatus.choices]

@@ -5,7 +5,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import BigIntegerField, Case, OuterRef, Q, QuerySet, Subquery, Sum, When
+from django.db.models.functions import Coalesce
 
 from khuyencong.accounts.jurisdiction import Action, restrict
 from khuyencong.geo.selectors import province_field
@@ -114,3 +115,19 @@ def group_codes(*, first: bool = True) -> dict[tuple[int, int], str]:
         else:
             codes[(activity, programme)] = code
     return codes
+
+
+def with_amount_in_force(plans: QuerySet[Plan], on: dt.date) -> QuerySet[Plan]:
+    """`plans` annotated with `total_now`, the plan's amount as it stands on `on`: the lines in force
+    after the revisions approved by then for an approved plan, the registered lines for one not yet
+    approved. Two subqueries, so that a page, its totals row and its export read the same figure."""
+    lines = PlanLine.objects.filter(plan=OuterRef("pk")).order_by().values("plan")
+    in_force = lines.filter(lines_in_force_q(on)).annotate(total=Sum("amount")).values("total")
+    registered = lines.filter(added_by__isnull=True).annotate(total=Sum("amount")).values("total")
+    return plans.annotate(
+        total_now=Case(
+            When(status__in=IN_FORCE_STATUSES, then=Coalesce(Subquery(in_force), 0)),
+            default=Coalesce(Subquery(registered), 0),
+            output_field=BigIntegerField(),
+        )
+    )

@@ -4,7 +4,7 @@ from . import views
 
 app_name = "plans"
 urlpatterns = [
-    path("", views.plan_list, name="list"),
+    path("", views.PlanList.as_view(), name="list"),
     path("moi/", views.plan_create, name="create"),
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/dong/moi/", views.line_add, name="line_add"),

@@ -4,8 +4,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as Forbidden
-from django.core.paginator import Paginator
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,20 +14,22 @@ from django.views.decorators.http import require_POST
 from khuyencong.accounts.jurisdiction import Action, allows, get_in_scope
 from khuyencong.core.audit import audit_for
 from khuyencong.core.errors import DomainError, PermissionDenied
+from khuyencong.core.lists import ListPage
 from khuyencong.core.views import show_refusal
 
 from . import services
+from .exporters import PlanExporter
+from .filters import PlanFilter
 from .forms import (
     DecisionForm,
     LineAmountForm,
     LineForm,
     PlanCreateForm,
-    PlanFilterForm,
     ReasonForm,
     SubmitForm,
 )
 from .models import Plan, PlanLine, PlanRevision
-from .selectors import lines_in_force_q, plans_visible
+from .selectors import lines_in_force_q, plans_visible, with_amount_in_force
 from .workflow import AUDIT_LABELS, actions_for
 
 
@@ -36,44 +37,22 @@ def _plan(request: HttpRequest, pk: int) -> Plan:
     return get_in_scope(plans_visible(request.user), request.user, Action.VIEW, pk=pk)
 
 
-def plan_list(request: HttpRequest) -> HttpResponse:
-    form = PlanFilterForm(request.GET or None)
-    qs = plans_visible(request.user).annotate(
-        draft_total=Sum("lines__amount", filter=Q(lines__added_by__isnull=True))
-    )
-    if form.is_valid():
-        data = form.cleaned_data
-        if data.get("year"):
-            qs = qs.filter(year=data["year"])
-        if data.get("source"):
-            qs = qs.filter(source=data["source"])
-        if data.get("status"):
-            qs = qs.filter(status=data["status"])
-    plans = list(qs.order_by("-year", "agency__name", "source"))
-    if form.is_valid() and form.cleaned_data.get("late"):
-        plans = [p for p in plans if p.submitted_late]
-    today = timezone.localdate()
-    in_force = dict(
-        PlanLine.objects.filter(plan__in=[p.pk for p in plans])
-        .filter(lines_in_force_q(today))
-        .values("plan")
-        .annotate(total=Sum("amount"))
-        .values_list("plan", "total")
-    )
-    for p in plans:
-        p.total_now = in_force.get(p.pk, 0) if p.status in ("approved", "revised") else (p.draft_total or 0)
-    page = Paginator(plans, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "plans/list.html",
-        {
-            "nav": "plans",
-            "form": form,
-            "page": page,
-            "grand_total": sum(p.total_now for p in plans),
+class PlanList(ListPage):
+    name = "plans.list"
+    template_name = "plans/list.html"
+    nav = "plans"
+    filterset_class = PlanFilter
+    exporter_class = PlanExporter
+    ordering = ("-year", "agency__name", "source", "pk")
+
+    def selector(self, user):
+        return with_amount_in_force(plans_visible(user), timezone.localdate())
+
+    def extra_context(self, request, rows, filterset) -> dict:
+        return {
+            "grand_total": rows.aggregate(total=Sum("total_now"))["total"] or 0,
             "can_create": allows(request.user, Action.CHANGE),
-        },
-    )
+        }
 
 
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
