@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from khuyencong.catalog.models import ContentGroup
 from khuyencong.core.audit import audit_for
 from khuyencong.core.errors import DomainError, NotInJurisdiction, PermissionDenied
-from khuyencong.core.exporters import Exporter
+from khuyencong.core.exporters import DATE, FORMATS, INTEGER, TEXT, Exporter
 from khuyencong.core.views import attempt, report_form_errors, show_refusal
 
 from .. import services
@@ -117,10 +117,13 @@ def _filtered(request: HttpRequest) -> tuple[SubmissionFilterForm, Any]:
 
 
 class SubmissionExporter(Exporter):
-    filename = "bao-cao-da-gui"
+    """The filtered submissions; a row is more than a database row (due date, lateness, checks)."""
 
-    def __init__(self, submissions):
-        self.submissions = submissions
+    filename = "bao-cao-da-gui"
+    sheet = _("Submissions")
+
+    def kinds(self):
+        return [TEXT, TEXT, INTEGER, INTEGER, INTEGER, TEXT, TEXT, TEXT, TEXT, DATE, TEXT, INTEGER, TEXT]
 
     def header(self):
         return [
@@ -140,7 +143,7 @@ class SubmissionExporter(Exporter):
         ]
 
     def rows(self):
-        for s in self.submissions:
+        for s in self.source.iterator(chunk_size=500):
             yield (
                 s.unit.code,
                 s.unit.name,
@@ -151,7 +154,7 @@ class SubmissionExporter(Exporter):
                 s.get_origin_display(),
                 str(s.submitted_by),
                 timezone.localtime(s.submitted_at).strftime("%d/%m/%Y %H:%M"),
-                s.due_on.strftime("%d/%m/%Y") if s.due_on else "",
+                s.due_on,
                 s.late,
                 len(s.checks or []),
                 s.comment,
@@ -185,6 +188,7 @@ def _list_page(
             "urls": _urls(request),
             "form": form,
             "page": page,
+            "export_formats": FORMATS,
             "awaiting": awaiting,
             "submit_form": submit_form,
             "submit_collapsed": len(provinces) > 1,  # the ministry loads figures now and then
@@ -200,9 +204,9 @@ def _list_page(
 
 @require_GET
 def submission_list(request: HttpRequest) -> HttpResponse:
-    if request.GET.get("export") == "csv":
+    if (fmt := request.GET.get("export")) in FORMATS:
         _form, qs = _filtered(request)
-        return SubmissionExporter(qs).csv_response()
+        return SubmissionExporter(qs).response(fmt)
     return _list_page(request)
 
 
