@@ -6,14 +6,16 @@ DomainError from the service becomes a form error here, never a 500.
 
 from decimal import Decimal
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from khuyencong.core.errors import DomainError
+from khuyencong.core.exporters import FORMATS
 from khuyencong.core.formatting import format_number
 
 from . import selectors
+from .exporters import IndicatorExporter, NormExporter
 from .forms import NormFilterForm, SupportCheckForm
 from .models import Activity, ProgrammeTarget
 from .services import check_support, norm_limit
@@ -84,7 +86,7 @@ def activity_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def norm_list(request: HttpRequest) -> HttpResponse:
+def norm_list(request: HttpRequest) -> HttpResponseBase:
     today = timezone.localdate()
     form = NormFilterForm(request.GET or None, initial={"on": today})
     on, activity = today, None
@@ -93,6 +95,9 @@ def norm_list(request: HttpRequest) -> HttpResponse:
         # A field with an error is left out of cleaned_data: its filter falls back to the default.
         on = form.cleaned_data.get("on") or today
         activity = form.cleaned_data.get("activity")
+    norms = selectors.norm_list(on=on, activity=activity)
+    if (fmt := request.GET.get("export")) in FORMATS:
+        return NormExporter(norms).response(fmt)
     return render(
         request,
         "catalog/norm_list.html",
@@ -101,13 +106,21 @@ def norm_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "on": on,
             "activity": activity,
-            "norms": selectors.norm_list(on=on, activity=activity),
+            "norms": norms,
+            "export_formats": FORMATS,
         },
     )
 
 
-def indicator_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "catalog/indicator_list.html", {"nav": NAV, "indicators": selectors.indicators()})
+def indicator_list(request: HttpRequest) -> HttpResponseBase:
+    indicators = selectors.indicators()
+    if (fmt := request.GET.get("export")) in FORMATS:
+        return IndicatorExporter(indicators).response(fmt)
+    return render(
+        request,
+        "catalog/indicator_list.html",
+        {"nav": NAV, "indicators": indicators, "export_formats": FORMATS},
+    )
 
 
 SUBMITTED_WITH = ("eligible_cost", "requested_support")
