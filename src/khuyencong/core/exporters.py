@@ -38,6 +38,7 @@ import xlsxwriter
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 # What a spreadsheet reads as the start of a formula, with the full-width forms some input methods type
@@ -134,11 +135,13 @@ class Exporter:
         return [column.kind for column in self.columns]
 
     def rows(self) -> Iterable[Iterable[Any]]:
-        """The rows as plain values, read `CHUNK` rows at a time (choices as their labels, in the
-        language active while the rows are read)."""
+        """The rows as plain values, read `CHUNK` rows at a time (choices as their labels as the pages
+        write them, capitalised, in the language active while the rows are read)."""
         names = list(dict.fromkeys(name for column in self.columns for name in column.fields()))
         labels = [
-            {value: str(label) for value, label in _choice_pairs(column.choices)} if column.choices else None
+            {value: capfirst(str(label)) for value, label in _choice_pairs(column.choices)}
+            if column.choices
+            else None
             for column in self.columns
         ]
         if not isinstance(self.source, QuerySet):

@@ -3,6 +3,7 @@ overdue, read a chunk of rows at a time."""
 
 from typing import Any
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.exporters import DATE, INTEGER, MONEY, TEXT, Column, Exporter
@@ -81,4 +82,11 @@ class OverdueExporter(Exporter):
     def rows(self):
         for item in self.source:
             project = item.project
-            yield [item.label, project.code, project.title, project.location.label, item.due, item.days_late]
+            yield [
+                capfirst(item.label),
+                project.code,
+                project.title,
+                project.location.label,
+                item.due,
+                item.days_late,
+            ]

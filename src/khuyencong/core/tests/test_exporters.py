@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import translation
+from django.utils.text import capfirst
 from openpyxl import load_workbook
 
 from khuyencong.core.exporters import (
@@ -173,7 +174,7 @@ def test_declared_columns_read_values_and_write_choice_labels(db):
         rows.write_xlsx(target)
     xlsx_rows = read_rows(target.getvalue(), "xlsx")
     with translation.override("vi"):
-        labels = [str(Role.MINISTRY_OFFICER.label), str(Role.AUDITOR.label)]
+        labels = [capfirst(str(Role.MINISTRY_OFFICER.label)), capfirst(str(Role.AUDITOR.label))]
     expected = [
         ["Tên đăng nhập", "Vai trò", "Thư"],
         ["a-exp", labels[0], "A@EXAMPLE.VN"],
