@@ -17,6 +17,7 @@ from .api_types import DATE_MAX, DATE_MIN
 from .formatting import MoneyParseError, format_number, format_vnd, parse_vnd
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+DJANGO_EMPTY_LABEL = "---------"
 
 
 class MoneyField(forms.CharField):
@@ -130,5 +131,5 @@ class KcForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():  # Django's own empty label has no Vietnamese translation
-            if isinstance(field, forms.ModelChoiceField) and field.empty_label is not None:
+            if isinstance(field, forms.ModelChoiceField) and field.empty_label == DJANGO_EMPTY_LABEL:
                 field.empty_label = self.empty_choice

@@ -48,7 +48,6 @@ class ProjectFilter(ListFilter):
         label=_("Only overdue"),
         method="by_overdue",
         widget=TickedOrAbsent,
-        help_text=_("In the API, false keeps only the projects with nothing overdue."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

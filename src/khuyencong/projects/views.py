@@ -1,6 +1,5 @@
 """Project pages: thin over selectors, services and the lifecycle table."""
 
-from django.core.exceptions import PermissionDenied as Forbidden
 from django.db.models import Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_POST
 from khuyencong.accounts.jurisdiction import Action, allows, get_in_scope
 from khuyencong.core.audit import audit_for
 from khuyencong.core.exporters import FORMATS
-from khuyencong.core.lists import ListPage
+from khuyencong.core.lists import ListPage, form_page, require_change
 from khuyencong.core.panels import panels
 from khuyencong.core.views import attempt, report_form_errors
 
@@ -177,28 +176,23 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _form_page(request, template, form, context, status_if_errors=400):
-    return render(
-        request, template, {**context, "form": form}, status=status_if_errors if form.errors else 200
-    )
-
-
 def project_create(request: HttpRequest) -> HttpResponse:
-    if not allows(request.user, Action.CHANGE):
-        raise Forbidden
+    require_change(request, allows(request.user, Action.CHANGE))
     form = ProjectForm(request.POST or None, user=request.user, initial={"units_count": 1})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        line = data.pop("plan_line")
-        project = attempt(
-            request,
-            lambda: services.project_create(actor=request.user, plan_line=line, **data),
-            success=lambda p: _("Project %(code)s created as a draft.") % {"code": p.code},
-            form=form,
-        )
-        if project:
-            return redirect("projects:detail", pk=project.pk)
-    return _form_page(request, "projects/form.html", form, {"nav": "projects"})
+
+    def create(data: dict) -> Project:
+        data = dict(data)
+        return services.project_create(actor=request.user, plan_line=data.pop("plan_line"), **data)
+
+    return form_page(
+        request,
+        form,
+        create,
+        template="projects/form.html",
+        context={"nav": "projects"},
+        success=lambda p: _("Project %(code)s created as a draft.") % {"code": p.code},
+        redirect_to=lambda p: redirect("projects:detail", pk=p.pk),
+    )
 
 
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -206,18 +200,21 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {name: getattr(project, name) for name in services.PROJECT_FIELDS}
     initial["plan_line"] = project.plan_line_id
     form = ProjectForm(request.POST or None, user=request.user, project=project, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data.pop("plan_line", None)
-        version = int(request.POST.get("version", 0))
-        if attempt(
-            request,
-            lambda: services.project_update(actor=request.user, project=project, version=version, **data),
-            success=_("Project saved."),
-            form=form,
-        ):
-            return redirect("projects:detail", pk=project.pk)
-    return _form_page(request, "projects/form.html", form, {"nav": "projects", "project": project})
+    version = int(request.POST.get("version", 0) or 0)
+
+    def save(data: dict) -> None:
+        data = {key: value for key, value in data.items() if key != "plan_line"}
+        services.project_update(actor=request.user, project=project, version=version, **data)
+
+    return form_page(
+        request,
+        form,
+        save,
+        template="projects/form.html",
+        context={"nav": "projects", "project": project},
+        success=_("Project saved."),
+        redirect_to=lambda _result: redirect("projects:detail", pk=project.pk),
+    )
 
 
 @require_POST
@@ -371,24 +368,21 @@ def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
 def adjustment_request(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_or_404(request, pk, Action.CHANGE)
     form = AdjustmentForm(request.POST or None, user=request.user, project=project)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and attempt(
-            request,
-            lambda: services.adjustment_request(
-                actor=request.user,
-                project=project,
-                kind=form.cleaned_data["kind"],
-                reason=form.cleaned_data["reason"],
-                changes=form.changes(),
-            ),
-            success=_("Adjustment requested; it waits for a decision."),
-            form=form,
-        )
-    ):
-        return redirect("projects:detail", pk=project.pk)
-    return _form_page(request, "projects/adjustment_form.html", form, {"nav": "projects", "project": project})
+    return form_page(
+        request,
+        form,
+        lambda data: services.adjustment_request(
+            actor=request.user,
+            project=project,
+            kind=data["kind"],
+            reason=data["reason"],
+            changes=form.changes(),
+        ),
+        template="projects/adjustment_form.html",
+        context={"nav": "projects", "project": project},
+        success=_("Adjustment requested; it waits for a decision."),
+        redirect_to=lambda _result: redirect("projects:detail", pk=project.pk),
+    )
 
 
 @require_POST
