@@ -6,7 +6,7 @@ from khuyencong.projects.models import Project
 from khuyencong.projects.ports import Balance
 
 from .rollup import rollup_relocate
-from .selectors import disbursed_by_project, project_balance
+from .selectors import disbursed_by_project, disbursed_total, project_balance
 
 
 class ProjectMoney:
@@ -17,6 +17,9 @@ class ProjectMoney:
 
     def disbursed_by_project(self, projects: QuerySet[Project]) -> dict[int, int]:
         return disbursed_by_project(projects)
+
+    def disbursed_total(self, projects: QuerySet[Project]) -> int:
+        return disbursed_total(projects)
 
     def relocate(self, project: Project, *, old_location_id: int) -> None:
         rollup_relocate(project, old_location_id=old_location_id)

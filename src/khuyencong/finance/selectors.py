@@ -128,6 +128,12 @@ def disbursed_by_project(projects: QuerySet[Project], *, until: dt.date | None =
     return dict(entries.values("project").annotate(s=Sum("disbursed_delta")).values_list("project", "s"))
 
 
+def disbursed_total(projects: QuerySet[Project]) -> int:
+    """The sum of `disbursed_by_project` over `projects`, in one aggregate."""
+    entries = LedgerEntry.objects.filter(project__in=projects.order_by().values("pk"))
+    return int(entries.aggregate(s=Sum("disbursed_delta"))["s"] or 0)
+
+
 @dataclass
 class StatementRow:
     entry: LedgerEntry

@@ -43,6 +43,10 @@ class Money(Protocol):
 
     def disbursed_by_project(self, projects: QuerySet[Project]) -> dict[int, int]: ...
 
+    def disbursed_total(self, projects: QuerySet[Project]) -> int:
+        """What the projects disbursed in all, summed in the database (a list's totals row)."""
+        ...
+
     def relocate(self, project: Project, *, old_location_id: int) -> None:
         """The project's place moved (maybe to another province): its disbursed months follow it."""
         ...

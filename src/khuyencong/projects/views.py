@@ -62,7 +62,7 @@ class ProjectList(ListPage):
     def extra_context(self, request, rows, filterset) -> dict:
         return {
             "total_support": rows.aggregate(total=Sum("support_amount"))["total"] or 0,
-            "total_disbursed": sum(money().disbursed_by_project(rows).values()),
+            "total_disbursed": money().disbursed_total(rows),
             "overdue_count": len(overdue_in(rows)),
             "can_create": allows(request.user, Action.CHANGE),
         }

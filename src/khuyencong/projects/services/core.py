@@ -149,7 +149,7 @@ def line_used(line: PlanLine, on: dt.date, *, exclude: Project | None = None) ->
     used = projects.filter(state__in=COMMITTED_STATES).aggregate(s=Sum("support_amount"))["s"] or 0
     stopped = projects.filter(state=ProjectState.STOPPED)
     if stopped.exists():
-        used += sum(money().disbursed_by_project(stopped).values())
+        used += money().disbursed_total(stopped)
     return used
 
 
