@@ -1,6 +1,7 @@
 """The filters of the reference lists: administrative units and agencies (page, export, API)."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.filters import ChoiceFilter, ListFilter, SearchFilter
@@ -13,7 +14,12 @@ from .jurisdiction import restrict
 
 
 class UnitFilter(ListFilter):
-    q = django_filters.CharFilter(label=_("Name or code"), method="search", max_length=100)
+    q = django_filters.CharFilter(
+        label=_("Name or code"),
+        method="search",
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. Phan Rang"), "type": "search"}),
+    )
     province = django_filters.ModelChoiceFilter(
         label=_("Province (today)"),
         field_name="current_province",
@@ -28,7 +34,10 @@ class UnitFilter(ListFilter):
         empty_label=_("Before and after 1/7/2025"),
     )
     on = django_filters.DateFilter(
-        label=_("In force on (dd/mm/yyyy)"), method="in_force_on", input_formats=DATE_INPUT_FORMATS
+        label=_("In force on (dd/mm/yyyy)"),
+        method="in_force_on",
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.TextInput(attrs={"placeholder": _("dd/mm/yyyy")}),
     )
 
     def __init__(self, *args, **kwargs) -> None:

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from khuyencong.core.errors import DomainError
 from khuyencong.core.exporters import FORMATS
 from khuyencong.core.lists import ListPage
-from khuyencong.geo.choices import Level
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.geo.selectors import memberships_in, regions_with_members
 
@@ -46,18 +45,6 @@ class UnitList(ListPage):
             else F("valid_to").asc(nulls_last=True)
         )
         return rows.order_by(*([] if sort.lstrip("-") == "valid_to" else [sort]), by_validity, "pk")
-
-    def extra_context(self, request, rows, filterset) -> dict:
-        if "on" in filterset.errors:
-            messages.error(
-                request, _("The date %(value)s is not valid; use dd/mm/yyyy.") % {"value": request.GET["on"]}
-            )
-        return {
-            "filters": request.GET,
-            "sort": request.GET.get("sort", "code"),
-            "levels": Level.choices,
-            "province_choices": filterset.filters["province"].queryset,
-        }
 
 
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:

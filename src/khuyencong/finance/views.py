@@ -2,12 +2,12 @@
 
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from khuyencong.accounts.jurisdiction import Action
-from khuyencong.core.lists import ListPage
+from khuyencong.core.lists import ListPage, form_page
 from khuyencong.core.views import attempt, report_form_errors
 from khuyencong.projects.views import project_or_404
 
@@ -42,22 +42,15 @@ def contract_create(request: HttpRequest, pk: int) -> HttpResponse:
         "value": project.support_amount - (project.contracts.aggregate(s=Sum("value"))["s"] or 0),
     }
     form = ContractForm(request.POST or None, project=project, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        version = int(request.POST.get("version") or 0) or None
-        if attempt(
-            request,
-            lambda: services.contract_sign(
-                actor=request.user, project=project, version=version, **form.cleaned_data
-            ),
-            success=_("Contract recorded and its value committed in the ledger."),
-            form=form,
-        ):
-            return redirect("projects:detail", pk=project.pk)
-    return render(
+    version = int(request.POST.get("version") or 0) or None
+    return form_page(
         request,
-        "finance/contract_form.html",
-        {"nav": "projects", "project": project, "form": form},
-        status=400 if form.errors else 200,
+        form,
+        lambda data: services.contract_sign(actor=request.user, project=project, version=version, **data),
+        template="finance/contract_form.html",
+        context={"nav": "projects", "project": project},
+        success=_("Contract recorded and its value committed in the ledger."),
+        redirect_to=lambda _contract: redirect("projects:detail", pk=project.pk),
     )
 
 

@@ -3,7 +3,6 @@
 from collections import defaultdict
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied as Forbidden
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,9 +12,8 @@ from django.views.decorators.http import require_POST
 
 from khuyencong.accounts.jurisdiction import Action, allows, get_in_scope
 from khuyencong.core.audit import audit_for
-from khuyencong.core.errors import DomainError, PermissionDenied
-from khuyencong.core.lists import ListPage
-from khuyencong.core.views import show_refusal
+from khuyencong.core.lists import ListPage, form_page, require_change
+from khuyencong.core.views import attempt
 
 from . import services
 from .exporters import PlanExporter
@@ -117,85 +115,61 @@ def _labelled(entry):
 
 
 def plan_create(request: HttpRequest) -> HttpResponse:
-    if not allows(request.user, Action.CHANGE):
-        raise Forbidden
+    require_change(request, allows(request.user, Action.CHANGE))
     form = PlanCreateForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            plan = services.plan_create(
-                actor=request.user,
-                agency=data["agency"],
-                year=data["year"],
-                source=data["source"],
-                budget_level=data["budget_level"] or None,
-            )
-        except DomainError as exc:
-            show_refusal(request, exc, form)
-        else:
-            messages.success(request, _("Plan created. Add its lines, then submit it."))
-            return redirect("plans:detail", pk=plan.pk)
-    return render(
-        request, "plans/create.html", {"nav": "plans", "form": form}, status=400 if form.errors else 200
+    return form_page(
+        request,
+        form,
+        lambda data: services.plan_create(
+            actor=request.user,
+            agency=data["agency"],
+            year=data["year"],
+            source=data["source"],
+            budget_level=data["budget_level"] or None,
+        ),
+        template="plans/create.html",
+        context={"nav": "plans"},
+        success=_("Plan created. Add its lines, then submit it."),
+        redirect_to=lambda plan: redirect("plans:detail", pk=plan.pk),
     )
 
 
 def _line_form_page(request, plan, *, revision=None):
     form = LineForm(request.POST or None, plan=plan, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        kwargs = {
-            "actor": request.user,
-            "activity": data["activity"],
-            "amount": data["amount"],
-            "unit": data["unit"],
-            "note": data["note"],
-            "targets": data["targets"],
-        }
-        try:
-            if revision is None:
-                services.plan_line_add(plan=plan, **kwargs)
-            else:
-                services.revision_add_line(revision=revision, **kwargs)
-        except PermissionDenied:
-            raise  # 403 (core.middleware.AccessRefusals)
-        except DomainError as exc:
-            show_refusal(request, exc, form)
+
+    def add(data: dict) -> None:
+        fields = {name: data[name] for name in ("activity", "amount", "unit", "note", "targets")}
+        if revision is None:
+            services.plan_line_add(actor=request.user, plan=plan, **fields)
         else:
-            messages.success(request, _("Line added."))
-            return redirect("plans:detail", pk=plan.pk)
-    return render(
+            services.revision_add_line(actor=request.user, revision=revision, **fields)
+
+    return form_page(
         request,
-        "plans/line_form.html",
-        {"nav": "plans", "plan": plan, "revision": revision, "form": form},
-        status=400 if form.errors else 200,
+        form,
+        add,
+        template="plans/line_form.html",
+        context={"nav": "plans", "plan": plan, "revision": revision},
+        success=_("Line added."),
+        redirect_to=lambda _result: redirect("plans:detail", pk=plan.pk),
     )
 
 
 def line_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
-    if not allows(request.user, Action.CHANGE):
-        raise Forbidden
+    require_change(request, allows(request.user, Action.CHANGE))
     return _line_form_page(request, plan)
 
 
 def revision_line_add(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     plan = _plan(request, pk)
-    if not allows(request.user, Action.CHANGE):
-        raise Forbidden
+    require_change(request, allows(request.user, Action.CHANGE))
     revision = get_object_or_404(PlanRevision, plan=plan, number=number)
     return _line_form_page(request, plan, revision=revision)
 
 
 def _act(request, plan, call, success):
-    try:
-        call()
-    except PermissionDenied:
-        raise  # 403 (core.middleware.AccessRefusals)
-    except DomainError as exc:
-        show_refusal(request, exc)
-    else:
-        messages.success(request, success)
+    attempt(request, call, success=success)
     return redirect("plans:detail", pk=plan.pk)
 
 

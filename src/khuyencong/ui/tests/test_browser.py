@@ -86,8 +86,8 @@ def test_home_commune_officer_lists_local_units(kc, kc_world):
 def test_unit_list_search_and_legacy_filter(kc, kc_world):
     kc.login(username(Role.PROVINCE_OFFICER))
     kc.goto("/don-vi/")
-    form = kc.page.locator("[data-testid=unit-filters]")
-    form.locator("#f-q").fill("Phan Rang")
+    form = kc.page.locator("[data-testid=list-filters]")
+    form.locator("#id_q").fill("Phan Rang")
     with kc.page.expect_navigation():
         form.locator("button[type=submit]").click()
     assert kc.path() == "/don-vi/"
@@ -95,7 +95,7 @@ def test_unit_list_search_and_legacy_filter(kc, kc_world):
     assert table.get_by_role("link", name="Phường Phan Rang", exact=True).count() == 1
     kc.screenshot("search")
 
-    form.locator("#f-generation").select_option("legacy")
+    form.locator("#id_generation").select_option("legacy")
     with kc.page.expect_navigation():
         form.locator("button[type=submit]").click()
     assert "generation=legacy" in kc.page.url

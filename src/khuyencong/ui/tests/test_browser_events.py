@@ -62,7 +62,7 @@ def test_fair_list(kc, kc_world):
     assert "17/09/2025" in table.inner_text()
     kc.page.fill("#id_q", "công thương")
     with kc.page.expect_navigation():
-        kc.page.click("[data-testid=event-filters] button[type=submit]")
+        kc.page.click("[data-testid=list-filters] button[type=submit]")
     assert table.locator("tbody tr").count() == 1
     kc.screenshot()
     kc.assert_clean()

@@ -45,14 +45,14 @@ def _download(kc, testid: str) -> list[list[str]]:
     [
         (
             f"/de-an/?source=kcdp&year={YEAR}&state=in_progress",
-            "project-export",
+            "export-csv",
             "project-count",
             "Đã giải ngân (đồng)",
             "total-disbursed",
         ),
         (
             f"/tai-chinh/?source=kcdp&year={YEAR}&kind=advance",
-            "ledger-export",
+            "export-csv",
             "ledger-count",
             "Ảnh hưởng đến số giải ngân (đồng)",
             "ledger-disbursed",
