@@ -75,6 +75,26 @@ class ProjectForm(KcForm):
         label=_("Machine specification"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    # the page's two columns, by field name (every field in exactly one of them)
+    COLUMNS = (
+        ("plan_line", "title", "kind", "location", "start_date", "end_date", "units_count", "norm_condition"),
+        (
+            "implementer_kind",
+            "implementer_establishment",
+            "implementer_agency",
+            "implementer_name",
+            "support_amount",
+            "counterpart_amount",
+            "other_amount",
+            "machine_name",
+            "machine_spec",
+        ),
+    )
+
+    def columns(self) -> list[list]:
+        """The bound fields of each column of the page, in order."""
+        return [[self[name] for name in names if name in self.fields] for names in self.COLUMNS]
+
     def __init__(self, *args, user, project: Project | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         lines = restrict(

@@ -218,3 +218,13 @@ def test_merging_two_participants_of_the_same_group_project_is_refused_and_chang
     b.refresh_from_db()
     assert b.merged_into_id is None
     assert project.participants.filter(establishment=b).exists()
+
+
+def test_the_project_form_lays_out_every_field_once(world):
+    """Its two columns hold every field exactly once (a field in both was posted twice, and the view
+    read the other column's value: "đề án nhóm" chosen, "đề án điểm" saved)."""
+    from khuyencong.projects.forms import ProjectForm
+
+    form = ProjectForm(user=world.user(Role.PROVINCE_OFFICER))
+    laid_out = [field.name for column in form.columns() for field in column]
+    assert sorted(laid_out) == sorted(form.fields)
