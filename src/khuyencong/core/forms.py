@@ -17,7 +17,9 @@ from .api_types import DATE_MAX, DATE_MIN
 from .formatting import MoneyParseError, format_number, format_vnd, parse_vnd
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-DJANGO_EMPTY_LABEL = "---------"
+# The empty option of every select whose form does not name its own (Django's "- Select an option -"
+# has no Vietnamese translation): CoreConfig.ready makes it Django's default.
+EMPTY_CHOICE = _("— choose —")
 
 
 class MoneyField(forms.CharField):
@@ -126,10 +128,4 @@ class KcForm(forms.Form):
 
     bound_field_class = KcBoundField
     control_size = ""
-    empty_choice = _("— choose —")
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():  # Django's own empty label has no Vietnamese translation
-            if isinstance(field, forms.ModelChoiceField) and field.empty_label == DJANGO_EMPTY_LABEL:
-                field.empty_label = self.empty_choice
+    empty_choice = EMPTY_CHOICE

@@ -15,6 +15,7 @@ from khuyencong.plans.models import PlanLine
 
 from .choices import AdjustmentKind, ImplementerKind, ProjectKind, ProjectState, StopDestination
 from .models import DocumentForm, Project
+from .services import ACHIEVABLE_STATES
 
 MONEY_HELP = _("In đồng: 1.500.000.000 or 1,5 tỷ.")
 
@@ -187,9 +188,14 @@ class ParticipantForm(KcForm):
 class DeliverableForm(KcForm):
     indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=None)
     planned = forms.IntegerField(label=_("Planned"), min_value=0)
+    reason = forms.CharField(label=_("Reason (the project is approved)"), required=False, max_length=500)
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
+        if project.state not in ACHIEVABLE_STATES:
+            del self.fields["reason"]  # before approval deliverables change freely
+        else:
+            self.fields["reason"].required = True
         measured = Indicator.objects.filter(activities=project.plan_line.activity)
         self.fields["indicator"].queryset = (measured if measured.exists() else Indicator.objects).order_by(
             "name"

@@ -81,6 +81,9 @@ def _labelled(entry):
     return entry
 
 
+DELIVERABLE_STATES = (*EDITABLE_STATES, ProjectState.APPRAISED, *services.ACHIEVABLE_STATES)
+
+
 def _open_sections(project: Project, may_change: bool) -> dict[str, bool]:
     """Which of the page's sections take changes now, by the project's state."""
     return {
@@ -95,12 +98,15 @@ def _open_sections(project: Project, may_change: bool) -> dict[str, bool]:
             ProjectState.STOPPED,
         )
         and may_change,
-        "deliverables_open": project.state in (*EDITABLE_STATES, ProjectState.APPRAISED) and may_change,
+        "deliverables_open": project.state
+        in (*EDITABLE_STATES, ProjectState.APPRAISED, *services.ACHIEVABLE_STATES)
+        and may_change,
         "money_open": project.state
         in (
             ProjectState.CONTRACTED,
             ProjectState.IN_PROGRESS,
             ProjectState.ACCEPTED,
+            ProjectState.LIQUIDATED,  # corrections before settlement (settle needs a balanced ledger)
             ProjectState.STOPPED,
         )
         and may_change,

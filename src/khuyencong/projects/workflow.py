@@ -101,6 +101,52 @@ def _ledger_balanced(p: Project) -> str | None:
 
 
 @dataclass(frozen=True)
+class Fix:
+    """Where a user fulfils a precondition: the project states in which the project page offers it
+    (and its service accepts it), and the page's section that holds it. No state may be a dead end:
+    every precondition of an action is fixable in each state the action starts from
+    (tests/test_dead_ends.py)."""
+
+    states: tuple[str, ...]
+    section: str  # the id of the project page's tab pane
+    how: Any
+
+
+FIXES: dict[Callable[[Project], str | None], Fix] = {
+    _has_implementer: Fix(
+        (S.DRAFT, S.REGISTERED), "pane-overview", _("Edit the project and name who implements it.")
+    ),
+    _has_contract: Fix(
+        (S.APPROVED, S.CONTRACTED, S.IN_PROGRESS),
+        "pane-money",
+        _("Record the signed contract (Contracts and statement)."),
+    ),
+    _deliverables_achieved: Fix(
+        (S.DRAFT, S.REGISTERED, S.APPRAISED, S.APPROVED, S.CONTRACTED, S.IN_PROGRESS),
+        "pane-deliverables",
+        _("Add the deliverables and record what each achieved (Deliverables)."),
+    ),
+    _ledger_balanced: Fix(
+        (S.CONTRACTED, S.IN_PROGRESS, S.ACCEPTED, S.LIQUIDATED, S.STOPPED),
+        "pane-money",
+        _("Record the missing entries or reverse the wrong ones (Contracts and statement)."),
+    ),
+}
+
+
+def _no_deliverables(p: Project) -> str | None:
+    """Said before approval: acceptance will need them."""
+    if not p.deliverables.exists():
+        return str(
+            _(
+                "The project has no deliverable yet: acceptance needs its deliverables and their achieved "
+                "values. Add them now (Deliverables), or later with a reason."
+            )
+        )
+    return None
+
+
+@dataclass(frozen=True)
 class Field:
     """A value the action's form asks for."""
 
@@ -129,10 +175,16 @@ class Transition:
     # Preconditions the action's own form fulfils (the contract form records the contract): the page
     # offers the action without waiting for them; the service still checks them.
     form_fulfils: tuple[Callable[[Project], str | None], ...] = ()
+    # What the page says before the action about what a later step will need (never blocks).
+    warnings: tuple[Callable[[Project], str | None], ...] = ()
+
+    def failing(self, project: Project, *, offering: bool = False) -> list[tuple[str, Fix | None]]:
+        """The preconditions that do not hold: each message with where to fix it."""
+        checks = [c for c in self.preconditions if not (offering and c in self.form_fulfils)]
+        return [(msg, FIXES.get(check)) for check in checks if (msg := check(project))]
 
     def precondition_failures(self, project: Project, *, offering: bool = False) -> list[str]:
-        checks = [c for c in self.preconditions if not (offering and c in self.form_fulfils)]
-        return [msg for check in checks if (msg := check(project))]
+        return [msg for msg, _fix in self.failing(project, offering=offering)]
 
 
 DATE = Field("on", _("date"), "date")
@@ -190,6 +242,7 @@ TRANSITIONS: tuple[Transition, ...] = (
             "Requires room on the plan line: the support of the line's approved projects, this one included, "
             "may not exceed the line's amount as of the decision date."
         ),
+        warnings=(_no_deliverables,),
     ),
     Transition(
         "contract",
@@ -296,20 +349,30 @@ def bound_service(action: str) -> Callable[..., Project]:
 
 @dataclass
 class Offer:
-    """A transition as the page offers it to one user now."""
+    """A transition as the page offers it to one user now: what still blocks it (each with where to
+    fix it) and what it warns about."""
 
     transition: Transition
-    blocked: list[str] = field(default_factory=list)
+    failing: list[tuple[str, Fix | None]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def action(self) -> str:
         return self.transition.action
 
+    @property
+    def blocked(self) -> list[str]:
+        return [msg for msg, _fix in self.failing]
+
 
 def offers_for(user: Any, project: Project) -> list[Offer]:
     """The actions of the project's current state that `user` may take, with what still blocks them."""
     return [
-        Offer(t, t.precondition_failures(project, offering=True))
+        Offer(
+            t,
+            t.failing(project, offering=True),
+            [msg for warn in t.warnings if (msg := warn(project))],
+        )
         for t in TRANSITIONS
         if project.state in t.sources and may(user, t.who, project)[0]
     ]

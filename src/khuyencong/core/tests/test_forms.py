@@ -120,3 +120,22 @@ def test_kc_form_widgets_get_bootstrap_classes_and_invalid_marks():
         control_size = "sm"
 
     assert 'class="form-select form-select-sm"' in str(Small()["kind"])
+
+
+def test_a_select_without_its_own_empty_label_offers_choose_in_vietnamese(db):
+    from django import forms
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import translation
+
+    from khuyencong.core.forms import KcForm
+
+    class Picker(KcForm):
+        kind = forms.ModelChoiceField(queryset=ContentType.objects.all(), required=False)
+        own = forms.ModelChoiceField(queryset=ContentType.objects.all(), empty_label="tất cả")
+
+    with translation.override("vi"):
+        form = Picker()
+        kind, own = str(form["kind"]), str(form["own"])
+    assert "— chọn —" in kind
+    assert "Select an option" not in kind
+    assert "tất cả" in own

@@ -180,12 +180,15 @@ def project_participant_remove(request, project_id: int, participant_id: int):
 
 class PlannedIn(Schema):
     planned: StrictInt
+    reason: str = Field(
+        "", max_length=500, description="required once the project is approved (kept in its history)"
+    )
 
 
 @router.put(
     "/projects/{project_id}/deliverables/{indicator_code}",
     response=DeliverableOut,
-    summary="Set what the project promises for an indicator (until appraisal)",
+    summary="Set what the project promises for an indicator (until acceptance; after approval with a reason)",
 )
 def project_deliverable_set(request, project_id: int, indicator_code: str, payload: PlannedIn):
     project = project_in_scope(request, project_id, Action.CHANGE)
@@ -193,7 +196,11 @@ def project_deliverable_set(request, project_id: int, indicator_code: str, paylo
     if indicator is None:
         raise ValidationFailed(_("Unknown indicator code."), code="unknown_indicator", field="indicator")
     return services.deliverable_set(
-        actor=request.user, project=project, indicator=indicator, planned=payload.planned
+        actor=request.user,
+        project=project,
+        indicator=indicator,
+        planned=payload.planned,
+        reason=payload.reason,
     )
 
 

@@ -151,12 +151,30 @@ def _count(value: Any, field: str) -> int:
     return value
 
 
+ACHIEVABLE_STATES = (ProjectState.APPROVED, ProjectState.CONTRACTED, ProjectState.IN_PROGRESS)
+
+
 @transaction.atomic
-def deliverable_set(*, actor: Any, project: Project, indicator: Indicator, planned: int) -> Deliverable:
-    """Set what the project promises for an indicator (before approval)."""
+def deliverable_set(
+    *, actor: Any, project: Project, indicator: Indicator, planned: int, reason: str = ""
+) -> Deliverable:
+    """Set what the project promises for an indicator. Before approval freely; once approved and until
+    acceptance, with a reason kept in the history (acceptance needs the deliverables: a project that
+    was approved without them must not be stuck)."""
     project = project_for_change(actor, project)
-    if project.state not in (*EDITABLE_STATES, ProjectState.APPRAISED):
-        raise WrongState(_("After approval a deliverable changes through an adjustment of content."))
+    after_approval = project.state in ACHIEVABLE_STATES
+    if project.state not in (*EDITABLE_STATES, ProjectState.APPRAISED, *ACHIEVABLE_STATES):
+        raise WrongState(
+            _("Deliverables are set until acceptance; the project is %(state)s.")
+            % {"state": project.get_state_display()}
+        )
+    reason = (reason or "").strip()
+    if after_approval and not reason:
+        raise ValidationFailed(
+            _("The project is approved: say why its deliverable is added or changed."),
+            code="reason_required",
+            field="reason",
+        )
     planned = _count(planned, "planned")
     deliverable, created = Deliverable.objects.get_or_create(
         project=project, indicator=indicator, defaults={"planned": planned, "year": project.year}
@@ -171,11 +189,9 @@ def deliverable_set(*, actor: Any, project: Project, indicator: Indicator, plann
         obj=project,
         before=before,
         after={"indicator": indicator.code, "planned": planned},
+        reason=reason,
     )
     return deliverable
-
-
-ACHIEVABLE_STATES = (ProjectState.APPROVED, ProjectState.CONTRACTED, ProjectState.IN_PROGRESS)
 
 
 @transaction.atomic

@@ -138,3 +138,26 @@ def test_project_stopped_and_its_money_moved(kc, kc_world):
     assert receiver.code in page.locator("[data-testid=stopped-info]").inner_text()
     kc.screenshot("stopped")
     kc.assert_clean()
+
+
+def test_a_blocked_acceptance_leads_to_its_fix(kc, kc_world):
+    """A project under way without deliverables: the disabled "Record acceptance" says why and links
+    to the Deliverables tab, where the officer adds one with a reason; then acceptance is offered."""
+    project = make_project(kc_world, state="in_progress")
+    project.deliverables.all().delete()
+    page = kc.page
+    kc.login(OFFICER)
+    kc.goto(reverse("projects:detail", args=[project.pk]))
+    assert page.locator("[data-testid=action-accept]").is_disabled()
+    page.click("[data-testid=fix-accept]")
+    form = page.locator("[data-testid=deliverable-form]")
+    form.wait_for(state="visible")
+    kc.screenshot("fix")
+    form.locator("select").first.select_option(index=1)
+    page.fill("#id_deliverable-planned", "2")
+    page.fill("#id_deliverable-reason", "Bổ sung kết quả đầu ra theo quyết định phê duyệt")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    assert project.deliverables.get().planned == 2
+    assert audit_for(project).filter(action="project.deliverable_set").first().reason
+    kc.assert_clean()

@@ -73,8 +73,19 @@ def test_deliverables(officer, world):
         "wrong_state",
     )
     approved = make_project(world, state=S.APPROVED)
-    refused(
+    refused(  # after approval, a deliverable changes with a reason
         call(officer, "put", "project_deliverable_set", [approved.pk, code], {"planned": 2}),
+        400,
+        "reason_required",
+    )
+    changed = call(
+        officer, "put", "project_deliverable_set", [approved.pk, code], {"planned": 2, "reason": "QĐ bổ sung"}
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["planned"] == 2
+    settled = make_project(world, state=S.SETTLED)
+    refused(
+        call(officer, "put", "project_deliverable_set", [settled.pk, code], {"planned": 2, "reason": "x"}),
         409,
         "wrong_state",
     )
