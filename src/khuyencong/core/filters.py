@@ -17,13 +17,14 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 from pydantic import Field, create_model
 
 from .errors import InvalidInput
 from .forms import KcForm, VnDateField
+from .search import folded_search
 
 
 class FilterForm(KcForm):
@@ -67,7 +68,7 @@ class YearFilter(django_filters.NumberFilter):
 
 
 class SearchFilter(django_filters.CharFilter):
-    """A text found in any of `fields` (case-insensitive)."""
+    """A text found in any of `fields`, ignoring case and Vietnamese diacritics (`core.search`)."""
 
     def __init__(self, *args: Any, fields: tuple[str, ...], **kwargs: Any) -> None:
         self.search_fields = fields
@@ -78,10 +79,7 @@ class SearchFilter(django_filters.CharFilter):
     def filter(self, qs: QuerySet, value: Any) -> QuerySet:
         if not value:
             return qs
-        text = Q()
-        for name in self.search_fields:
-            text |= Q(**{f"{name}__icontains": value.strip()})
-        qs = qs.filter(text)
+        qs = folded_search(qs, self.search_fields, value)
         return qs.distinct() if self.distinct else qs
 
 

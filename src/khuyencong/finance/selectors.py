@@ -14,6 +14,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from khuyencong.accounts.jurisdiction import Action, restrict, scope_of
+from khuyencong.core.search import folded_search
 from khuyencong.establishments.models import Establishment
 from khuyencong.geo.choices import Level
 from khuyencong.geo.models import AdministrativeUnit, Region
@@ -53,7 +54,7 @@ def ledger_filtered(
     in `year` (this year's membership without one), `group` a content group code of the plans'
     programmes."""
     if q := (q or "").strip():
-        entries = entries.filter(Q(project__code__icontains=q) | Q(reference__icontains=q))
+        entries = folded_search(entries, ("project__code", "reference"), q)
     if kind:
         entries = entries.filter(kind=kind)
     if source:

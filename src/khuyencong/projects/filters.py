@@ -4,11 +4,12 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.catalog.models import Activity
 from khuyencong.core.filters import ChoiceFilter, ListFilter, YearFilter
+from khuyencong.core.search import folded_search
 from khuyencong.plans.choices import FundingSource
 
 from .choices import ProjectKind, ProjectState
@@ -59,7 +60,7 @@ class ProjectFilter(ListFilter):
         )
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        return qs.filter(Q(code__icontains=value) | Q(title__icontains=value))
+        return folded_search(qs, ("code", "title"), value)
 
     def by_overdue(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:

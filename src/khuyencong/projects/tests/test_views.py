@@ -228,3 +228,12 @@ def test_the_project_form_lays_out_every_field_once(world):
     form = ProjectForm(user=world.user(Role.PROVINCE_OFFICER))
     laid_out = [field.name for column in form.columns() for field in column]
     assert sorted(laid_out) == sorted(form.fields)
+
+
+@pytest.mark.parametrize("typed", ["Đề án kiểm thử", "đề án kiểm thử", "de an kiem thu", "kcdp-2025"])
+def test_the_list_search_ignores_case_and_diacritics(officer, world, typed):
+    project = make_project(world)
+    page = officer.get(reverse("projects:list"), {"q": typed})
+    assert project in list(page.context["page"])
+    ledger = officer.get(reverse("finance:ledger"), {"q": "kcdp"})
+    assert ledger.status_code == 200
