@@ -78,6 +78,7 @@ class AgencyList(ListPage):
     filterset_class = AgencyFilter
     exporter_class = AgencyExporter
     ordering = ("kind", "code")
+    sorts = {"name": "name", "kind": "kind"}
 
     def selector(self, user):
         return agencies_visible(user)

@@ -29,7 +29,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect, render
 from django.views import View
@@ -50,6 +50,9 @@ class ListPage(View):
     filterset_class: ClassVar[type[ListFilter] | None] = None
     exporter_class: ClassVar[type[Exporter] | None] = None
     ordering: ClassVar[tuple[str, ...]] = ("pk",)
+    # The columns a user may sort by: the key in the URL (`?sort=key`, `?sort=-key` descending) and the
+    # field or annotation it orders by; `ordering` breaks the ties so that pages never overlap.
+    sorts: ClassVar[dict[str, str]] = {}
     page_size: ClassVar[int] = 50
     http_method_names = ["get", "head", "options"]
 
@@ -86,9 +89,20 @@ class ListPage(View):
             rows = filterset.qs
         return filterset, self.sort(rows, data)
 
+    def sort_key(self, data: QueryDict) -> str:
+        """The `?sort=` asked for when it is one of `sorts`, else ""."""
+        key = (data or {}).get("sort") or ""
+        return key if key.lstrip("-") in self.sorts else ""
+
     def sort(self, rows: QuerySet, data: QueryDict) -> QuerySet:
-        """The rows in the page's order (a subclass may read a sort parameter from `data`)."""
-        return rows.order_by(*self.ordering)
+        """The rows in the order asked for (`sorts`), then the page's own order. Empty values sort first
+        going up and last going down, on SQLite and PostgreSQL alike."""
+        key = self.sort_key(data)
+        if not key:
+            return rows.order_by(*self.ordering)
+        field = F(self.sorts[key.lstrip("-")])
+        order = field.desc(nulls_last=True) if key.startswith("-") else field.asc(nulls_first=True)
+        return rows.order_by(order, *self.ordering)
 
     @classmethod
     def paginate(cls, request: HttpRequest, rows: QuerySet) -> Any:
@@ -111,6 +125,7 @@ class ListPage(View):
             "filter": filterset,
             "form": filterset.form if filterset is not None else None,
             "page": page,
+            "sort": self.sort_key(request.GET),
             "export_formats": FORMATS if self.exporter_class else (),
             **self.extra_context(request, rows, filterset),
         }

@@ -121,6 +121,14 @@ class FairList(EventList):
     filterset_class = FairFilter
     exporter_class = FairExporter
     ordering = ("-start_date", "name", "pk")
+    sorts = {
+        "name": "name",
+        "level": "level",
+        "start": "start_date",
+        "booths": "booths_total",
+        "taken": "booths_taken",
+        "establishments": "establishments",
+    }
 
     def selector(self, user):
         return fairs_visible(user).annotate(
@@ -206,6 +214,7 @@ class SelectionList(EventList):
     filterset_class = SelectionFilter
     exporter_class = SelectionExporter
     ordering = ("-year", "level", "name", "pk")
+    sorts = {"year": "year", "name": "name", "level": "level", "entries": "entry_count"}
 
     def selector(self, user):
         return selections_visible(user).annotate(entry_count=Count("entries", distinct=True))
@@ -334,6 +343,7 @@ class TitleList(EventList):
     filterset_class = TitleFilter
     exporter_class = TitleExporter
     ordering = ("-year", "person_name", "pk")
+    sorts = {"year": "year", "name": "person_name", "kind": "kind", "craft": "craft"}
 
     def selector(self, user):
         return titles_visible(user)
@@ -362,6 +372,7 @@ class TrainingList(EventList):
     filterset_class = TrainingFilter
     exporter_class = TrainingExporter
     ordering = ("-start_date", "title", "pk")
+    sorts = {"title": "title", "kind": "kind", "start": "start_date", "participants": "participants_count"}
 
     def selector(self, user):
         return trainings_visible(user)

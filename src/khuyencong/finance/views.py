@@ -25,6 +25,13 @@ class LedgerList(ListPage):
     filterset_class = LedgerFilter
     exporter_class = LedgerExporter
     ordering = ("-value_date", "-pk")
+    sorts = {
+        "date": "value_date",
+        "project": "project__code",
+        "kind": "kind",
+        "committed": "committed_delta",
+        "disbursed": "disbursed_delta",
+    }
 
     def selector(self, user):
         return ledger_visible(user)

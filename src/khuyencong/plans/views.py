@@ -42,6 +42,13 @@ class PlanList(ListPage):
     filterset_class = PlanFilter
     exporter_class = PlanExporter
     ordering = ("-year", "agency__name", "source", "pk")
+    sorts = {
+        "year": "year",
+        "agency": "agency__name",
+        "source": "source",
+        "status": "status",
+        "amount": "total_now",
+    }
 
     def selector(self, user):
         return with_amount_in_force(plans_visible(user), timezone.localdate())

@@ -48,6 +48,7 @@ class ProjectExporter(Exporter):
                 "implementer_name",
             ),
         ),
+        Column(_("Province"), "location__current_province__name"),
         unit_column(_("Location"), "location"),
         Column(_("State"), "state", choices=ProjectState),
         Column(_("Support (đồng)"), "support_amount", kind=MONEY),

@@ -7,9 +7,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.accounts.jurisdiction import restrict
 from khuyencong.catalog.models import Activity
 from khuyencong.core.filters import ChoiceFilter, ListFilter, YearFilter
 from khuyencong.core.search import folded_search
+from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.plans.choices import FundingSource
 
 from .choices import ProjectKind, ProjectState
@@ -37,6 +39,12 @@ class ProjectFilter(ListFilter):
         choices=[(FundingSource.NATIONAL, "KCQG"), (FundingSource.LOCAL, "KCĐP")],
         empty_label=_("all"),
     )
+    province = django_filters.ModelChoiceFilter(
+        label=_("Province"),
+        field_name="location__current_province",
+        queryset=AdministrativeUnit.objects.none(),
+        empty_label=_("all"),
+    )
     kind = ChoiceFilter(label=_("Kind"), choices=ProjectKind.choices, empty_label=_("all"))
     activity = django_filters.ModelChoiceFilter(
         label=_("Activity"),
@@ -58,6 +66,17 @@ class ProjectFilter(ListFilter):
         self.filters["year"].extra["widget"] = forms.Select(
             choices=[("", _("all")), *((y, y) for y in years)]
         )
+        provinces = restrict(AdministrativeUnit.objects.current().provinces(), self.user).order_by("name")
+        self.filters["province"].queryset = provinces
+        self.many_provinces = provinces.count() > 1
+
+    @property
+    def form(self) -> forms.Form:
+        if not hasattr(self, "_form"):
+            form = super().form
+            if not self.many_provinces:
+                del form.fields["province"]  # one province: the filter would say nothing
+        return self._form
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return folded_search(qs, ("code", "title"), value)

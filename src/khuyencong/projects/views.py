@@ -55,9 +55,17 @@ class ProjectList(ListPage):
     filterset_class = ProjectFilter
     exporter_class = ProjectExporter
     ordering = ("-year", "code", "pk")
+    sorts = {
+        "code": "code",
+        "title": "title",
+        "province": "location__current_province__name",
+        "location": "location__name",
+        "state": "state",
+        "support": "support_amount",
+    }
 
     def selector(self, user):
-        return projects_visible(user)
+        return projects_visible(user).select_related("location__current_province")
 
     def extra_context(self, request, rows, filterset) -> dict:
         return {
@@ -65,6 +73,7 @@ class ProjectList(ListPage):
             "total_disbursed": money().disbursed_total(rows),
             "overdue_count": len(overdue_in(rows)),
             "can_create": allows(request.user, Action.CHANGE),
+            "many_provinces": filterset.many_provinces,
         }
 
     def decorate(self, request, projects: list[Project]) -> None:

@@ -237,3 +237,20 @@ def test_the_list_search_ignores_case_and_diacritics(officer, world, typed):
     assert project in list(page.context["page"])
     ledger = officer.get(reverse("finance:ledger"), {"q": "kcdp"})
     assert ledger.status_code == 200
+
+
+def test_a_multi_province_user_sees_and_filters_by_province(client, world):
+    own = make_project(world)
+    foreign = make_project(world, "foreign")
+    client.force_login(world.user(Role.MINISTRY_OFFICER))
+    page = client.get(reverse("projects:list"))
+    body = page.content.decode()
+    assert 'data-testid="project-province"' in body
+    assert "province" in page.context["form"].fields
+    narrowed = client.get(reverse("projects:list"), {"province": world.khanh_hoa.pk})
+    assert list(narrowed.context["page"]) == [own]
+    assert foreign not in list(narrowed.context["page"])
+    client.force_login(world.user(Role.PROVINCE_OFFICER))
+    single = client.get(reverse("projects:list"))  # one province: no column, no filter
+    assert 'data-testid="project-province"' not in single.content.decode()
+    assert "province" not in single.context["form"].fields

@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from django import template
+from django.utils.html import format_html
 
 from khuyencong.core import formatting
 
@@ -46,3 +47,27 @@ def query_with(context, **changes):
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+SORT_ICONS = {
+    direction: format_html(' <i class="bi bi-caret-{}-fill" aria-hidden="true"></i>', caret)
+    for direction, caret in (("ascending", "up"), ("descending", "down"))
+}
+
+
+@register.simple_tag(takes_context=True)
+def sort_th(context, key, label, css=""):
+    """A column header that sorts the list by `key` (a key of the ListPage's `sorts`): a click sorts
+    ascending, a second click descending; the current order is marked for screen readers too."""
+    current = context.get("sort") or ""
+    direction = "ascending" if current == key else "descending" if current == f"-{key}" else ""
+    next_key = f"-{key}" if current == key else key
+    return format_html(
+        '<th{}{}><a href="{}" data-sort="{}">{}</a>{}</th>',
+        format_html(' class="{}"', css) if css else "",
+        format_html(' aria-sort="{}"', direction) if direction else "",
+        query_with(context, sort=next_key, page=""),
+        key,
+        label,
+        SORT_ICONS.get(direction, ""),
+    )
