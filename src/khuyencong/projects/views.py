@@ -32,6 +32,7 @@ from .forms import (
 )
 from .models import Adjustment, Deliverable, Document, Participant, Project
 from .ports import money
+from .presenters import change_rows, state_label
 from .selectors import (
     liquidation_due,
     overdue_by_project,
@@ -87,6 +88,9 @@ class ProjectList(ListPage):
 
 def _labelled(entry):
     entry.label = AUDIT_LABELS.get(entry.action, entry.action)
+    before, after = entry.before or {}, entry.after or {}
+    if before.get("state") and after.get("state"):
+        entry.state_change = (state_label(before["state"]), state_label(after["state"]))
     return entry
 
 
@@ -143,6 +147,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
     adjustments = list(project.adjustments.select_related("requested_by", "decided_by"))
     for adjustment in adjustments:
+        adjustment.rows = change_rows(adjustment.changes, adjustment.before)
         adjustment.approver_ok = (
             adjustment.status == "requested"
             and may(request.user, services.adjustment_approver(adjustment), project)[0]

@@ -283,3 +283,70 @@ def test_the_module_runs_on_one_worker(request):
     once; a pytest that xdist cannot mark groups in would seed it on every worker."""
     if getattr(request.config.option, "loadgroup", False):
         assert request.node.nodeid.endswith("@demo")
+
+
+def _demo_pages() -> list[str]:
+    """The lists, and a record of each kind the demo holds: a project in each state, a plan, an
+    establishment, an event of each kind, a submission."""
+    from django.urls import reverse
+
+    pages = [
+        reverse(name)
+        for name in (
+            "ui:home",
+            "projects:list",
+            "projects:overdue",
+            "projects:lifecycle",
+            "plans:list",
+            "finance:ledger",
+            "establishments:list",
+            "events:home",
+            "events:fair_list",
+            "events:selection_list",
+            "events:title_list",
+            "events:training_list",
+            "reporting:submission_list",
+            "catalog:home",
+            "catalog:norm_list",
+            "catalog:indicator_list",
+            "accounts:agency_list",
+            "accounts:region_list",
+        )
+    ]
+    for state in ProjectState:
+        project = Project.objects.filter(state=state).order_by("pk").first()
+        if project is not None:
+            pages.append(reverse("projects:detail", args=[project.pk]))
+    for model, name in (
+        (Plan, "plans:detail"),
+        (Establishment, "establishments:detail"),
+        (Fair, "events:fair_detail"),
+        (ProductSelection, "events:selection_detail"),
+        (Training, "events:training_detail"),
+        (Submission, "reporting:submission_detail"),
+    ):
+        first = model.objects.order_by("pk").first()
+        if first is not None:
+            pages.append(reverse(name, args=[first.pk]))
+    return pages
+
+
+def test_no_demo_page_shows_codes_or_a_field_twice(demo, world, client):
+    """Every page of the demo, as each demo user sees it: no ISO date, state code or untranslated empty
+    choice in the visible text, no form field rendered twice (issue 14's walls 4 and 6)."""
+    from khuyencong.testing.forms import fields_shown_twice, internal_codes
+
+    pages = _demo_pages()
+    problems = []
+    for username, *_rest in DEMO_USERS:
+        client.force_login(User.objects.get(username=username))
+        for url in pages:
+            response = client.get(url)
+            if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+                continue
+            body = response.content.decode()
+            if codes := internal_codes(body):
+                problems.append(f"{username} {url}: {codes[:3]}")
+            if twice := fields_shown_twice(body):
+                problems.append(f"{username} {url}: twice {twice}")
+    assert not problems, "\n".join(problems)

@@ -17,7 +17,7 @@ from khuyencong.accounts.choices import Role
 from khuyencong.core.models import AuditEntry
 from khuyencong.testing import world as world_module
 from khuyencong.testing.access import DOORS, EXEMPT, load_all
-from khuyencong.testing.forms import fields_shown_twice
+from khuyencong.testing.forms import fields_shown_twice, internal_codes
 from khuyencong.testing.shared import SharedTransaction
 from khuyencong.testing.world import NATION_ROLES
 
@@ -135,6 +135,7 @@ def test_door_for_role(door_url, client, world, d, role, target):
             assert response.json()["code"] == "not_found"
     if d.kind == "page" and response.get("Content-Type", "").startswith("text/html"):
         assert not fields_shown_twice(body), f"{url} as {role}: a form shows {fields_shown_twice(body)} twice"
+        assert not internal_codes(body), f"{url} as {role} shows codes: {internal_codes(body)}"
 
 
 @pytest.mark.parametrize("d", DOORS, ids=lambda d: d.id)
