@@ -142,6 +142,13 @@ class StatementRow:
     disbursed: int  # running disbursed total
     remaining: int  # committed − disbursed after the entry
 
+    @property
+    def reversible(self) -> int:
+        """What is left of the entry to reverse (0 for a reversal or one reversed in full)."""
+        if self.entry.reverses_id is not None:
+            return 0
+        return self.entry.amount - sum(r.amount for r in self.entry.reversals.all())
+
 
 def project_statement(project: Project) -> list[StatementRow]:
     """The project's ledger in value-date order with running balances."""

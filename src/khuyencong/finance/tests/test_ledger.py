@@ -512,3 +512,22 @@ def test_the_database_accepts_matching_deltas(world, officer, contracted):
     with pytest.raises(IntegrityError), transaction.atomic():  # a reversal takes back, never adds
         _raw_entry(contracted, contract, officer, disbursed_delta=400, amount=400, reverses=payment)
     assert project_balance(contracted).disbursed == 1_000 - 400 - 100
+
+
+def test_the_project_page_offers_a_reversal_only_for_what_is_left_to_reverse(
+    world, officer, contracted, client
+):
+    from django.urls import reverse
+
+    payment = record(officer, contracted, K.PAYMENT, 40_000_000)
+    client.force_login(officer)
+    page = lambda: client.get(reverse("projects:detail", args=[contracted.pk])).content.decode()  # noqa: E731
+    action = reverse("finance:entry_reverse", args=[payment.pk])
+    assert action in page()
+    partial = entry_reverse(
+        actor=officer, entry=payment, reason="Chuyển nhầm", amount=15_000_000, value_date=dt.date(YEAR, 4, 2)
+    )
+    assert action in page()  # 25 million are left to reverse
+    assert reverse("finance:entry_reverse", args=[partial.pk]) not in page()  # a reversal is not reversed
+    entry_reverse(actor=officer, entry=payment, reason="Phần còn lại", value_date=dt.date(YEAR, 4, 2))
+    assert action not in page()  # reversed in full: nothing left to offer
