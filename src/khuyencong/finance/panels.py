@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from khuyencong.core.views import kept
 from khuyencong.establishments.models import Establishment
 from khuyencong.projects.models import Project
 
@@ -26,5 +27,5 @@ def project_ledger(request: HttpRequest, project: Project) -> dict[str, Any]:
     """A project's page: its ledger statement and the form that records an entry."""
     return {
         "statement": project_statement(project),
-        "entry_form": EntryForm(project=project, prefix="entry"),
+        "entry_form": kept(request, EntryForm, prefix="entry", project=project),
     }

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from khuyencong.accounts.jurisdiction import Action
 from khuyencong.core.lists import ListPage, form_page
 from khuyencong.core.views import attempt, report_form_errors
-from khuyencong.projects.views import project_or_404
+from khuyencong.projects.views import back_to_project, project_or_404
 
 from . import services
 from .exporters import LedgerExporter
@@ -70,10 +70,12 @@ def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             lambda: services.entry_record(actor=request.user, project=project, **form.cleaned_data),
             success=_("Entry recorded."),
+            form=form,
+            keep_form=True,
         )
     else:
         report_form_errors(request, form)
-    return redirect("projects:detail", pk=project.pk)
+    return back_to_project(project, "entry")
 
 
 @require_POST

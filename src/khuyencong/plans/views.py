@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from khuyencong.accounts.jurisdiction import Action, allows, get_in_scope
 from khuyencong.core.audit import audit_for
 from khuyencong.core.lists import ListPage, form_page, require_change
-from khuyencong.core.views import attempt
+from khuyencong.core.views import attempt, kept, report_form_errors
 
 from . import services
 from .exporters import PlanExporter
@@ -106,7 +106,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "draft_revision": draft_revision,
             "actions": actions_for(request.user, plan),
             "editable": plan.status in ("draft", "returned") and allows(request.user, Action.CHANGE),
-            "decision_form": DecisionForm(),
+            "decision_form": kept(request, DecisionForm),
             "reason_form": ReasonForm(),
             "history": [_labelled(e) for e in audit_for(plan)[:100]],
             "can_approve_revision": draft_revision is not None
@@ -175,8 +175,8 @@ def revision_line_add(request: HttpRequest, pk: int, number: int) -> HttpRespons
     return _line_form_page(request, plan, revision=revision)
 
 
-def _act(request, plan, call, success):
-    attempt(request, call, success=success)
+def _act(request, plan, call, success, form=None):
+    attempt(request, call, success=success, form=form, keep_form=form is not None)
     return redirect("plans:detail", pk=plan.pk)
 
 
@@ -213,7 +213,7 @@ def plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action in ("approve", "revision_approve"):
         form = DecisionForm(post)
         if not form.is_valid():
-            messages.error(request, _("Enter the decision number and its date (dd/mm/yyyy)."))
+            report_form_errors(request, form)  # each error by its field; what was typed is kept
             return redirect("plans:detail", pk=plan.pk)
         d = form.cleaned_data
         if action == "approve":
@@ -223,7 +223,7 @@ def plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 decision_number=d["decision_number"],
                 decision_date=d["decision_date"],
             )
-            return _act(request, plan, call, _("Plan approved."))
+            return _act(request, plan, call, _("Plan approved."), form=form)
         revision = get_object_or_404(PlanRevision, plan=plan, status="draft")
         call = lambda: services.revision_approve(  # noqa: E731
             actor=request.user,
@@ -233,7 +233,11 @@ def plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             correction_reason=post.get("correction_reason", ""),
         )
         return _act(
-            request, plan, call, _("Revision approved: the plan in force has changed from the decision date.")
+            request,
+            plan,
+            call,
+            _("Revision approved: the plan in force has changed from the decision date."),
+            form=form,
         )
     if action in ("return", "revise"):
         reason = post.get("reason", "")

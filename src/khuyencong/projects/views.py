@@ -3,6 +3,7 @@
 from django.db.models import Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,7 +13,7 @@ from khuyencong.core.audit import audit_for
 from khuyencong.core.exporters import FORMATS
 from khuyencong.core.lists import ListPage, form_page, require_change
 from khuyencong.core.panels import panels
-from khuyencong.core.views import attempt, report_form_errors
+from khuyencong.core.views import attempt, kept, report_form_errors
 
 from . import services
 from .choices import EDITABLE_STATES, ProjectKind, ProjectState
@@ -135,15 +136,14 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if offer.action == "contract":
             offer.form = None
         else:
-            offer.form = TransitionForm(
-                initial={
-                    "version": project.version,
-                    "final_value": balance.disbursed,
-                },
+            offer.form = kept(
+                request,
+                TransitionForm,
+                prefix=offer.action,
+                initial={"version": project.version, "final_value": balance.disbursed},
                 transition=offer.transition,
                 project=project,
                 user=request.user,
-                prefix=offer.action,
             )
     adjustments = list(project.adjustments.select_related("requested_by", "decided_by"))
     for adjustment in adjustments:
@@ -156,7 +156,12 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     achievable = project.state in services.ACHIEVABLE_STATES and may_change
     for d in deliverables:
         d.form = (
-            AchievedForm(initial={"achieved": d.achieved, "evidence": d.evidence}, prefix=f"d{d.pk}")
+            kept(
+                request,
+                AchievedForm,
+                prefix=f"d{d.pk}",
+                initial={"achieved": d.achieved, "evidence": d.evidence},
+            )
             if achievable
             else None
         )
@@ -183,11 +188,13 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "liquidation_due": liquidation_due(project),
             "may_change": may_change,
             **_open_sections(project, may_change),
-            "participant_form": ParticipantForm(user=request.user, prefix="participant"),
-            "deliverable_form": DeliverableForm(project=project, prefix="deliverable"),
-            "document_form": DocumentUploadForm(prefix="document"),
-            "inspection_form": InspectionForm(prefix="inspection"),
-            "progress_form": ProgressForm(prefix="progress", initial={"month": timezone.localdate()}),
+            "participant_form": kept(request, ParticipantForm, prefix="participant", user=request.user),
+            "deliverable_form": kept(request, DeliverableForm, prefix="deliverable", project=project),
+            "document_form": DocumentUploadForm(prefix="document"),  # a file cannot be kept
+            "inspection_form": kept(request, InspectionForm, prefix="inspection"),
+            "progress_form": kept(
+                request, ProgressForm, prefix="progress", initial={"month": timezone.localdate()}
+            ),
             "decision_form": AdjustmentDecisionForm(prefix="decision"),
             "today": timezone.localdate(),
             # the ledger's statement and entry form (finance, above projects: core.panels)
@@ -255,21 +262,43 @@ def project_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 actor=request.user, project=project, action=action, version=version, **data
             ),
             success=_("%(action)s: done.") % {"action": transition.label},
+            form=form,
+            keep_form=True,
         )
     else:
         report_form_errors(request, form)
     return redirect("projects:detail", pk=project.pk)
 
 
+# The tab of the project page that holds each small form (by its prefix): a refused form is shown
+# there again, with what was typed and its errors next to its fields.
+FORM_TABS = {
+    "participant": "pane-participants",
+    "deliverable": "pane-deliverables",
+    "document": "pane-documents",
+    "inspection": "pane-follow",
+    "progress": "pane-follow",
+    "entry": "pane-money",
+}
+
+
+def back_to_project(project: Project, prefix: str = "") -> HttpResponse:
+    """The project page, on the tab of the form `prefix` when it has one."""
+    url = reverse("projects:detail", args=[project.pk])
+    tab = FORM_TABS.get(prefix) or (FORM_TABS["deliverable"] if prefix.startswith("d") else "")
+    return redirect(f"{url}#{tab}" if tab else url)
+
+
 def _post_on_project(request, pk, form_class, prefix, call, success, **form_kwargs):
-    """A small form posted from the project page: run the service, report, go back to the page."""
+    """A small form posted from the project page: run the service, report, go back to the page (a
+    refused form comes back filled in, on its tab)."""
     project = project_or_404(request, pk, Action.CHANGE)
     form = form_class(request.POST, request.FILES, prefix=prefix, **form_kwargs)
     if form.is_valid():
-        attempt(request, lambda: call(project, form.cleaned_data), success=success)
+        attempt(request, lambda: call(project, form.cleaned_data), success=success, form=form, keep_form=True)
     else:
         report_form_errors(request, form)
-    return redirect("projects:detail", pk=project.pk)
+    return back_to_project(project, prefix)
 
 
 @require_POST

@@ -531,3 +531,27 @@ def test_the_project_page_offers_a_reversal_only_for_what_is_left_to_reverse(
     assert reverse("finance:entry_reverse", args=[partial.pk]) not in page()  # a reversal is not reversed
     entry_reverse(actor=officer, entry=payment, reason="Phần còn lại", value_date=dt.date(YEAR, 4, 2))
     assert action not in page()  # reversed in full: nothing left to offer
+
+
+def test_a_refused_entry_comes_back_filled_in_on_its_tab(world, officer, contracted, client):
+    """An advance above what the contract allows: the project page opens on the statement's tab with
+    the entry form as typed and the service's reason next to the amount."""
+    from django.urls import reverse
+
+    client.force_login(officer)
+    response = client.post(
+        reverse("finance:entry_create", args=[contracted.pk]),
+        {
+            "entry-kind": "advance",
+            "entry-amount": "900 triệu",
+            "entry-value_date": "02/04/2025",
+            "entry-reference": "UNC-TU-01",
+        },
+    )
+    assert response["Location"].endswith("#pane-money")
+    assert not LedgerEntry.objects.filter(project=contracted, kind=K.ADVANCE).exists()
+    form = client.get(reverse("projects:detail", args=[contracted.pk])).context["entry_form"]
+    assert form.is_bound
+    assert form["reference"].value() == "UNC-TU-01"
+    assert form["amount"].value() == "900 triệu"
+    assert form.errors  # the refusal, by its field

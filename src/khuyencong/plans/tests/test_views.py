@@ -125,3 +125,30 @@ def test_list_filters_and_totals(officer, world):
     assert "150,0 triệu đồng" in page
     empty = officer.get(reverse("plans:list") + "?year=2019").content.decode()
     assert reverse("plans:detail", args=[plan.pk]) not in empty
+
+
+def test_a_refused_approval_keeps_what_was_typed_and_says_which_field(client, world):
+    """32/13/2026 is not a date: the page comes back with the number and the date as typed and the
+    error next to the date, not a generic message over emptied inputs."""
+    from khuyencong.plans.services import plan_create, plan_line_add, plan_submit
+
+    officer = world.user(Role.PROVINCE_OFFICER)
+    plan = plan_create(actor=officer, agency=world.agency("ttkc-56"), year=2026, source="kcdp")
+    plan_line_add(actor=officer, plan=plan, activity=Activity.objects.get(code="dao-tao-nghe"), amount=10**9)
+    plan.refresh_from_db()
+    plan = plan_submit(actor=officer, plan=plan, version=plan.version)
+    client.force_login(world.user(Role.PROVINCE_APPROVER))
+    url = reverse("plans:action", args=[plan.pk, "approve"])
+    response = client.post(
+        url, {"version": plan.version, "decision_number": "12/QĐ-UBND", "decision_date": "32/13/2026"}
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("plans:detail", args=[plan.pk]))
+    body = page.content.decode()
+    assert 'value="12/QĐ-UBND"' in body
+    assert 'value="32/13/2026"' in body
+    assert 'data-testid="decision-date-error"' in body
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED
+    again = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()  # kept for one view
+    assert 'value="32/13/2026"' not in again
