@@ -125,10 +125,15 @@ class ProjectForm(KcForm):
             self.fields[name].help_text = MONEY_HELP
 
     def clean(self):
+        """What the form can tell by itself is said with the other field errors at once (the service
+        checks it again, with the rules that need the database)."""
         data = super().clean()
         for name in ("counterpart_amount", "other_amount"):
             if data.get(name) is None:
                 data[name] = 0
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end cannot be before the start."))
         return data
 
 

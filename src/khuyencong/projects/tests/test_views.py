@@ -254,3 +254,17 @@ def test_a_multi_province_user_sees_and_filters_by_province(client, world):
     single = client.get(reverse("projects:list"))  # one province: no column, no filter
     assert 'data-testid="project-province"' not in single.content.decode()
     assert "province" not in single.context["form"].fields
+
+
+def test_the_project_form_says_every_error_at_once(officer, world):
+    """An end before the start is reported together with the missing title and support, and what was
+    typed stays in the form."""
+    line = plan_line(world)
+    response = officer.post(
+        reverse("projects:create"),
+        {"plan_line": line.pk, "title": "", "start_date": "01/06/2025", "end_date": "01/05/2025"},
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert {"title", "support_amount", "end_date"} <= set(errors)
+    assert response.context["form"]["start_date"].value() == "01/06/2025"
