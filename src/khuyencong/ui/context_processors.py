@@ -1,6 +1,17 @@
 from django.conf import settings
 
+from khuyencong.accounts.choices import Role
 from khuyencong.accounts.jurisdiction import scope_of
+
+# What the menu offers to a user who only represents an establishment: their projects, events and
+# establishment, and the catalogue's norms; no plans, payments, reports or API tokens.
+ESTABLISHMENT_MENU = {"home", "projects", "events", "establishments", "catalog"}
+FULL_MENU = ESTABLISHMENT_MENU | {"plans", "finance", "reports", "units", "agencies", "regions", "api", "tokens"}
+
+
+def menu_of(user) -> set[str]:
+    roles = user.role_set
+    return ESTABLISHMENT_MENU if roles and roles <= {Role.ESTABLISHMENT_REP} else FULL_MENU
 
 
 def shell(request):
@@ -11,4 +22,5 @@ def shell(request):
         "LANGUAGE_CHOICES": settings.LANGUAGES,
         "user_scope": scope_of(user),
         "user_roles": sorted((r.label for r in user.role_set), key=str),
+        "menu": menu_of(user),
     }

@@ -62,3 +62,19 @@ def test_the_home_page_runs_as_many_queries_for_many_projects_as_for_a_few(world
         assert count == len(items), role
         assert rows == min(len(items), 10), role
     assert len(overdue_items(world.user(Role.MINISTRY_OFFICER), on=today)) > 10
+
+
+def test_an_establishment_representative_is_offered_only_what_concerns_them(client, world):
+    from django.urls import reverse
+
+    hidden = [reverse(n) for n in ("plans:list", "finance:ledger", "reporting:report", "accounts:token_list")]
+    client.force_login(world.user(Role.ESTABLISHMENT_REP))
+    body = client.get(reverse("ui:home")).content.decode()
+    for url in hidden:
+        assert f'href="{url}"' not in body, url
+    for url in (reverse("projects:list"), reverse("establishments:list"), reverse("events:home")):
+        assert f'href="{url}"' in body, url
+    client.force_login(world.user(Role.PROVINCE_OFFICER))
+    body = client.get(reverse("ui:home")).content.decode()
+    for url in hidden:
+        assert f'href="{url}"' in body, url
