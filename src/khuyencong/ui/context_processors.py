@@ -6,7 +6,16 @@ from khuyencong.accounts.jurisdiction import scope_of
 # What the menu offers to a user who only represents an establishment: their projects, events and
 # establishment, and the catalogue's norms; no plans, payments, reports or API tokens.
 ESTABLISHMENT_MENU = {"home", "projects", "events", "establishments", "catalog"}
-FULL_MENU = ESTABLISHMENT_MENU | {"plans", "finance", "reports", "units", "agencies", "regions", "api", "tokens"}
+FULL_MENU = ESTABLISHMENT_MENU | {
+    "plans",
+    "finance",
+    "reports",
+    "units",
+    "agencies",
+    "regions",
+    "api",
+    "tokens",
+}
 
 
 def menu_of(user) -> set[str]:
