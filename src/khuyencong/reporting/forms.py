@@ -63,7 +63,8 @@ def period_choices() -> list[tuple[Any, Any]]:
     if "quarter" in kinds:
         choices.append((_("Quarter"), [(f"q{q}", _("Quarter %(q)s") % {"q": ROMAN[q]}) for q in range(1, 5)]))
     if "half" in kinds:
-        choices.append((_("Half-year"), [("h1", _("First half-year")), ("h2", _("Second half-year"))]))
+        # The first half-year is "6 months from 1 January" (m6), listed once; a link with h1 still works.
+        choices.append((_("Half-year"), [("h2", _("Second half-year"))]))
     if "programme" in kinds:
         programmes = [(f"p:{p.code}", p.name) for p in Programme.objects.exclude(kind="decree")]
         if programmes:

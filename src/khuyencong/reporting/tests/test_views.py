@@ -245,3 +245,17 @@ def test_plans_registered_late_are_shown(client, world, projects):
     page = _get(client, world, Role.MINISTRY_OFFICER, scope="unit:01").content.decode()
     assert 'data-testid="report-late-plans"' in page
     assert "15/06/2024" in page  # the test plan's registration deadline, as dd/mm/yyyy
+
+
+def test_each_period_is_offered_once(client, world):
+    """'6 tháng đầu năm' was listed twice (6 months from 1 January, and the first half-year)."""
+    from django.utils import translation
+
+    from khuyencong.reporting.forms import period_choices
+
+    with translation.override("vi"):
+        labels = []
+        for value, label in period_choices():
+            labels += [str(sub) for _v, sub in label] if isinstance(label, list) else [str(label)]
+    assert labels.count("6 tháng đầu năm") == 1
+    assert len(labels) == len(set(labels))
