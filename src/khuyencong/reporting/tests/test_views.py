@@ -255,7 +255,7 @@ def test_each_period_is_offered_once(client, world):
 
     with translation.override("vi"):
         labels = []
-        for value, label in period_choices():
+        for _value, label in period_choices():
             labels += [str(sub) for _v, sub in label] if isinstance(label, list) else [str(label)]
     assert labels.count("6 tháng đầu năm") == 1
     assert len(labels) == len(set(labels))
