@@ -3,6 +3,7 @@ anybody else's does not exist for them."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
@@ -17,7 +18,12 @@ def _own_job(request: HttpRequest, pk) -> ListExport:
 @require_GET
 def export_job(request: HttpRequest, pk) -> HttpResponse:
     job = _own_job(request, pk)
-    context = {"job": job, "back": job.list_url}
+    context = {
+        "job": job,
+        "back": job.list_url,
+        "status_url": reverse("core:export_job", args=[job.pk]),
+        "file_url": reverse("core:export_file", args=[job.pk]),
+    }
     if request.headers.get("HX-Request"):
         return render(request, "core/_export_status.html", context)
     return render(request, "core/export_job.html", context)

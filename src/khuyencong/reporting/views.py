@@ -98,9 +98,16 @@ def _report_url(job: ExportJob) -> str:
 @require_GET
 def export_job(request: HttpRequest, pk) -> HttpResponse:
     job = _own_job(request, pk)
-    context = {"nav": "reports", "job": job, "about": describe(job.params), "back": _report_url(job)}
+    context = {
+        "nav": "reports",
+        "job": job,
+        "about": describe(job.params),
+        "back": _report_url(job),
+        "status_url": reverse("reporting:export_job", args=[job.pk]),
+        "file_url": reverse("reporting:export_file", args=[job.pk]),
+    }
     if request.headers.get("HX-Request"):
-        return render(request, "reporting/_job_status.html", context)
+        return render(request, "core/_export_status.html", context)
     return render(request, "reporting/export_job.html", context)
 
 
