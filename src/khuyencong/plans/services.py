@@ -99,6 +99,20 @@ def _require_editable(plan: Plan) -> None:
         )
 
 
+def approvable_sources(user: Any) -> set[str]:
+    """The funding sources whose plans (and their projects) `user` approves, as `can_approve` decides."""
+    if not allows(user, Action.APPROVE):
+        return set()
+    if user.is_superuser or user.has_role(Role.SYSTEM_ADMIN):
+        return {FundingSource.NATIONAL, FundingSource.LOCAL}
+    sources = set()
+    if user.has_role(Role.MINISTRY_OFFICER):
+        sources.add(FundingSource.NATIONAL)
+    if user.has_role(Role.PROVINCE_APPROVER):
+        sources.add(FundingSource.LOCAL)
+    return sources
+
+
 def can_approve(user: Any, plan: Plan) -> tuple[bool, str]:
     """KCĐP plans are approved in the province (province approver); KCQG plans by the ministry."""
     if not allows(user, Action.APPROVE):

@@ -12,10 +12,11 @@ from django.db.models import Case, Count, DateField, Exists, OuterRef, Q, QueryS
 from django.db.models.functions import ExtractYear, Greatest
 from django.utils import timezone
 
-from khuyencong.accounts.jurisdiction import Action, restrict
+from khuyencong.accounts.jurisdiction import Action, allows, restrict
+from khuyencong.plans.services import approvable_sources
 
 from .choices import DeadlineKind, ProjectState
-from .models import DeadlineRule, ProgressReport, Project
+from .models import Adjustment, DeadlineRule, ProgressReport, Project
 
 
 def projects_visible(user: Any, action: Action = Action.VIEW) -> QuerySet[Project]:
@@ -269,3 +270,27 @@ def overdue_first(
 
 def overdue_ids(user: Any, *, on: dt.date | None = None) -> set[int]:
     return {item.project.pk for item in overdue_items(user, on=on)}
+
+
+def projects_to_approve(user: Any) -> QuerySet[Project]:
+    """Appraised projects whose approval is this user's: in the jurisdiction, of a plan whose source
+    the user approves (`plans.services.can_approve`)."""
+    sources = approvable_sources(user)
+    return projects_visible(user, Action.APPROVE).filter(
+        state=ProjectState.APPRAISED, plan_line__plan__source__in=sources
+    )
+
+
+def adjustments_to_decide(user: Any) -> list:
+    """Requested adjustments of the projects in the jurisdiction that this user may decide."""
+    from .services import adjustment_approver  # services read these selectors
+    from .workflow import may
+
+    if not allows(user, Action.APPROVE):
+        return []
+    pending = (
+        Adjustment.objects.filter(status="requested", project__in=projects_visible(user, Action.APPROVE))
+        .select_related("project", "project__plan_line__plan")
+        .order_by("requested_at", "pk")
+    )
+    return [a for a in pending if may(user, adjustment_approver(a), a.project)[0]]

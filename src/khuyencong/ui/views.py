@@ -3,15 +3,24 @@
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from khuyencong.accounts.jurisdiction import restrict, scope_of
+from khuyencong.accounts.jurisdiction import Action, restrict, scope_of
 from khuyencong.establishments.selectors import establishments_visible
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.geo.selectors import memberships_in
-from khuyencong.plans.choices import FundingSource
+from khuyencong.plans.choices import FundingSource, PlanStatus
+from khuyencong.plans.selectors import plans_visible
+from khuyencong.plans.services import approvable_sources
 from khuyencong.projects.choices import ProjectState
-from khuyencong.projects.selectors import overdue_first, projects_visible
+from khuyencong.projects.selectors import (
+    adjustments_to_decide,
+    overdue_first,
+    projects_to_approve,
+    projects_visible,
+)
 from khuyencong.reporting.selectors import decisions_awaiting, headline, reports_due
 
 
@@ -61,8 +70,47 @@ def home(request: HttpRequest) -> HttpResponse:
             "overdue_count": overdue_count,
             "reports_due": reports_due(user),
             "awaiting_count": decisions_awaiting(user).count(),
+            "queue": work_queue(user),
         },
     )
+
+
+def work_queue(user) -> list[dict]:
+    """What waits for this user's decision, with how many and the list that holds them ("Việc chờ
+    bạn"): plans submitted for approval, appraised projects, requested adjustments, province reports."""
+    sources = approvable_sources(user)
+    only = f"&source={next(iter(sources))}" if len(sources) == 1 else ""
+    plans = plans_visible(user, Action.APPROVE).filter(status=PlanStatus.SUBMITTED, source__in=sources)
+    adjustments = adjustments_to_decide(user)
+    items = [
+        {
+            "key": "plans",
+            "label": _("Plans submitted for your approval"),
+            "count": plans.count(),
+            "url": f"{reverse('plans:list')}?status=submitted{only}",
+        },
+        {
+            "key": "projects",
+            "label": _("Appraised projects awaiting your approval"),
+            "count": projects_to_approve(user).count(),
+            "url": f"{reverse('projects:list')}?state=appraised{only}",
+        },
+        {
+            "key": "adjustments",
+            "label": _("Adjustments awaiting your decision"),
+            "count": len(adjustments),
+            "url": reverse("projects:detail", args=[adjustments[0].project_id]) + "#pane-adjustments"
+            if adjustments
+            else "",
+        },
+        {
+            "key": "reports",
+            "label": _("Province reports awaiting your decision"),
+            "count": decisions_awaiting(user).count(),
+            "url": reverse("reporting:submission_list"),
+        },
+    ]
+    return [item for item in items if item["count"]]
 
 
 def _count_by(qs: QuerySet[AdministrativeUnit], field: str) -> dict[int, int]:

@@ -78,3 +78,37 @@ def test_an_establishment_representative_is_offered_only_what_concerns_them(clie
     body = client.get(reverse("ui:home")).content.decode()
     for url in hidden:
         assert f'href="{url}"' in body, url
+
+
+def test_the_province_approver_starts_with_what_waits_for_them(client, world):
+    """Anh Minh's home: the plan just submitted and the appraised project, each counted, each a click
+    from the list that holds it; the ministry does not see the province's KCĐP work as its own."""
+    from django.urls import reverse
+
+    from khuyencong.catalog.models import Activity
+    from khuyencong.plans.services import plan_create, plan_line_add, plan_submit
+    from khuyencong.testing.projects import make_project
+
+    officer = world.user(Role.PROVINCE_OFFICER)
+    plan = plan_create(actor=officer, agency=world.agency("ttkc-56"), year=2026, source="kcdp")
+    plan_line_add(actor=officer, plan=plan, activity=Activity.objects.get(code="dao-tao-nghe"), amount=10**9)
+    plan.refresh_from_db()
+    plan_submit(actor=officer, plan=plan, version=plan.version)
+    project = make_project(world, state="appraised")
+
+    client.force_login(world.user(Role.PROVINCE_APPROVER))
+    page = client.get(reverse("ui:home"))
+    queue = {item["key"]: item for item in page.context["queue"]}
+    assert queue["plans"]["count"] == 1
+    assert queue["projects"]["count"] == 1
+    assert 'data-testid="work-queue"' in page.content.decode()
+    listed = client.get(queue["projects"]["url"])
+    assert list(listed.context["page"]) == [project]
+    plans = client.get(queue["plans"]["url"])
+    assert list(plans.context["page"]) == [plan]
+
+    client.force_login(world.user(Role.MINISTRY_OFFICER))
+    ministry = {item["key"] for item in client.get(reverse("ui:home")).context["queue"]}
+    assert not {"plans", "projects"} & ministry
+    client.force_login(officer)
+    assert client.get(reverse("ui:home")).context["queue"] == []
