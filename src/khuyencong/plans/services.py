@@ -105,7 +105,7 @@ def approvable_sources(user: Any) -> set[str]:
         return set()
     if user.is_superuser or user.has_role(Role.SYSTEM_ADMIN):
         return {FundingSource.NATIONAL, FundingSource.LOCAL}
-    sources = set()
+    sources: set[str] = set()
     if user.has_role(Role.MINISTRY_OFFICER):
         sources.add(FundingSource.NATIONAL)
     if user.has_role(Role.PROVINCE_APPROVER):
