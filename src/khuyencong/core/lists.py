@@ -53,6 +53,7 @@ class ListPage(View):
     # The columns a user may sort by: the key in the URL (`?sort=key`, `?sort=-key` descending) and the
     # field or annotation it orders by; `ordering` breaks the ties so that pages never overlap.
     sorts: ClassVar[dict[str, str]] = {}
+    default_sort: ClassVar[str] = ""  # the key shown as the order when the URL names none
     page_size: ClassVar[int] = 50
     http_method_names = ["get", "head", "options"]
 
@@ -90,9 +91,9 @@ class ListPage(View):
         return filterset, self.sort(rows, data)
 
     def sort_key(self, data: QueryDict) -> str:
-        """The `?sort=` asked for when it is one of `sorts`, else ""."""
+        """The `?sort=` asked for when it is one of `sorts`, else `default_sort`."""
         key = (data or {}).get("sort") or ""
-        return key if key.lstrip("-") in self.sorts else ""
+        return key if key.lstrip("-") in self.sorts else self.default_sort
 
     def sort(self, rows: QuerySet, data: QueryDict) -> QuerySet:
         """The rows in the order asked for (`sorts`), then the page's own order. Empty values sort first

@@ -6,7 +6,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +17,6 @@ from khuyencong.geo.models import AdministrativeUnit
 
 from .choices import PRIORITY_FLAGS, LegalForm
 from .forms import industry_choices
-from .models import Establishment
 from .selectors import eligibility_rule_on, establishment_search, establishments_eligible_q
 
 # sort key in the URL -> field; ties are broken by name and id so that pages never overlap, and empty
@@ -112,11 +111,3 @@ class EstablishmentFilter(ListFilter):
     def by_eligibility(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         condition = establishments_eligible_q(eligibility_rule_on(timezone.localdate()))
         return qs.filter(condition) if value == "yes" else qs.exclude(condition)
-
-
-def establishment_order(qs: QuerySet[Establishment], sort: str | None) -> QuerySet[Establishment]:
-    """The list's order: a column of SORTS, ties broken by name and id."""
-    sort = sort if sort and sort.lstrip("-") in SORTS else DEFAULT_SORT
-    field = F(SORTS[sort.lstrip("-")])
-    order = field.desc(nulls_last=True) if sort.startswith("-") else field.asc(nulls_first=True)
-    return qs.order_by(order, "search_name", "pk")

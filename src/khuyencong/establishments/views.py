@@ -28,7 +28,7 @@ from khuyencong.geo.models import AdministrativeUnit
 from . import services
 from .choices import PRIORITY_FLAGS, LegalForm
 from .exporters import EstablishmentExporter
-from .filters import DEFAULT_SORT, SORTS, EstablishmentFilter, establishment_order
+from .filters import DEFAULT_SORT, SORTS, EstablishmentFilter
 from .forms import COMMUNE_OPTIONS_LIMIT, EstablishmentForm, MergeForm
 from .models import Establishment, Industry
 from .selectors import communes_for_establishments, establishment_duplicates, establishments_visible
@@ -77,29 +77,18 @@ class EstablishmentList(ListPage):
     nav = NAV
     filterset_class = EstablishmentFilter
     exporter_class = EstablishmentExporter
+    sorts = SORTS
+    default_sort = DEFAULT_SORT
+    ordering = ("search_name", "pk")  # ties broken by name and id, so that pages never overlap
 
     def selector(self, user):
         return establishments_visible(user).select_related("commune__province")
 
-    def sort(self, rows, data):
-        return establishment_order(rows, data.get("sort"))
-
     def extra_context(self, request, rows, filterset) -> dict:
-        sort = request.GET.get("sort") or DEFAULT_SORT
-        sort = sort if sort.lstrip("-") in SORTS else DEFAULT_SORT
-        columns = [
-            {
-                "key": key,
-                "label": label,
-                "next": f"-{key}" if sort == key else key,
-                "direction": "ascending" if sort == key else "descending" if sort == f"-{key}" else "",
-                "numeric": key == "workers",
-            }
-            for key, label in COLUMNS
-            if key in SORTS
-        ]
         return {
-            "columns": columns,
+            "columns": [
+                (key, label, "num" if key == "workers" else "") for key, label in COLUMNS if key in SORTS
+            ],
             "in_scope": self.selector(request.user).count() if filterset.active else None,
             "can_change": allows(request.user, Action.CHANGE),
         }

@@ -24,6 +24,8 @@ URLS = {
     "events.titles": "events:title_list",
     "events.trainings": "events:training_list",
 }
+# Orders a link may ask for that no column header offers (the establishments' "last updated").
+HEADERLESS = {("establishments.list", "updated")}
 CASES = [(name, key) for name, page in sorted(LISTS.items()) for key in page.sorts]
 
 
@@ -52,7 +54,11 @@ def test_a_list_sorts_by_each_column_both_ways(client, world, rows, name, key):
         page = client.get(url, {"sort": sort})
         assert page.status_code == 200
         body = page.content.decode()
-        assert re.search(rf'aria-sort="{direction}"><a href="[^"]*" data-sort="{key}"', body), (name, sort)
+        if (name, key) not in HEADERLESS:
+            assert re.search(rf'aria-sort="{direction}"><a href="[^"]*" data-sort="{key}"', body), (
+                name,
+                sort,
+            )
         orders.append([row.pk for row in page.context["page"]])
     assert orders[0], f"{name} has no row to sort"
     assert sorted(orders[0]) == sorted(orders[1])  # the same rows, in another order
