@@ -10,7 +10,7 @@ from khuyencong.geo.choices import Level
 from khuyencong.geo.models import AdministrativeUnit
 
 from .choices import AgencyKind
-from .jurisdiction import restrict
+from .selectors import current_provinces_visible
 
 
 class UnitFilter(ListFilter):
@@ -42,8 +42,7 @@ class UnitFilter(ListFilter):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        provinces = AdministrativeUnit.objects.current().provinces()  # today's, in the jurisdiction
-        self.filters["province"].queryset = restrict(provinces, self.user).order_by("name")
+        self.filters["province"].queryset = current_provinces_visible(self.user)
 
     def search(self, qs, name, value):
         return qs.search(value)

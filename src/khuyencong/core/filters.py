@@ -50,11 +50,22 @@ class ListFilter(django_filters.FilterSet):
         return queryset
 
     @property
+    def form(self) -> forms.Form:
+        if not hasattr(self, "_form"):
+            self.adjust_form(super().form)
+        return self._form
+
+    def adjust_form(self, form: forms.Form) -> None:
+        """Fit the panel's form to the user, once, when it is built (drop a filter that would say
+        nothing, label choices)."""
+
+    @property
     def active(self) -> bool:
-        """Whether any filter narrows the list."""
+        """Whether any filter narrows the list (fields of the form that are not filters, such as the
+        list's sort, do not)."""
         if not self.is_bound or not self.form.is_valid():
             return False
-        return any(value not in (None, "", [], ()) for value in self.form.cleaned_data.values())
+        return any(self.form.cleaned_data.get(name) for name in self.filters)
 
 
 class YearFilter(django_filters.NumberFilter):

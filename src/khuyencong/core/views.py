@@ -61,9 +61,10 @@ def kept(request: HttpRequest, form_class: Any, *, prefix: str = "", **kwargs: A
     bound = QueryDict(mutable=True)
     for key, values in entry["data"].items():
         bound.setlist(key, values)
+    version = (kwargs.get("initial") or {}).get("version")
+    if version is not None:  # the record as it is now, not as it was when the form was posted
+        bound["-".join(filter(None, (prefix, "version")))] = str(version)
     form = form_class(bound, prefix=prefix or None, **kwargs)
-    if "version" in (kwargs.get("initial") or {}) and "version" in form.fields:  # the record as it is now
-        bound[form.add_prefix("version")] = str(kwargs["initial"]["version"])
     form.is_valid()
     for field, errors in entry["errors"].items():  # the service's refusals, which the form cannot know
         for error in errors:

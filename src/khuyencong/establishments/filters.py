@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.accounts.jurisdiction import restrict
+from khuyencong.accounts.selectors import current_provinces_visible
 from khuyencong.core.filters import ChoiceFilter, FilterForm, ListFilter
 from khuyencong.geo.models import AdministrativeUnit
 
@@ -87,15 +87,7 @@ class EstablishmentFilter(ListFilter):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        provinces = AdministrativeUnit.objects.current().provinces()
-        self.filters["province"].queryset = restrict(provinces, self.user).order_by("name")
-
-    @property
-    def active(self) -> bool:
-        """Whether any filter narrows the list (the sort does not)."""
-        if not self.is_bound or not self.form.is_valid():
-            return False
-        return any(self.form.cleaned_data.get(name) for name in self.filters)
+        self.filters["province"].queryset = current_provinces_visible(self.user)
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return establishment_search(qs, value)

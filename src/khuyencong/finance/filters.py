@@ -63,16 +63,12 @@ class LedgerFilter(ListFilter):
         provinces = restrict(AdministrativeUnit.objects.provinces(), self.user)
         self.filters["province"].queryset = provinces.order_by("valid_to", "name")
 
-    @property
-    def form(self) -> forms.Form:
-        if not hasattr(self, "_form"):
-            form = super().form
-            form.fields["province"].label_from_instance = lambda unit: unit.label
-            form.fields["group"].label_from_instance = lambda group: f"{group.programme}: {group.name}"
-            scope = scope_of(self.user)
-            if not scope.nation and len(scope.provinces) < 2:
-                del form.fields["region"]  # one province: a region would say nothing more
-        return self._form
+    def adjust_form(self, form: forms.Form) -> None:
+        form.fields["province"].label_from_instance = lambda unit: unit.label
+        form.fields["group"].label_from_instance = lambda group: f"{group.programme}: {group.name}"
+        scope = scope_of(self.user)
+        if not scope.nation and len(scope.provinces) < 2:
+            del form.fields["region"]  # one province: a region would say nothing more
 
     def criteria(self) -> dict[str, Any]:
         """The keyword arguments of `selectors.ledger_filtered` for the valid form."""

@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.accounts.jurisdiction import restrict
+from khuyencong.accounts.selectors import current_provinces_visible
 from khuyencong.catalog.models import Activity
 from khuyencong.core.filters import ChoiceFilter, ListFilter, YearFilter
 from khuyencong.core.search import folded_search
@@ -66,17 +66,13 @@ class ProjectFilter(ListFilter):
         self.filters["year"].extra["widget"] = forms.Select(
             choices=[("", _("all")), *((y, y) for y in years)]
         )
-        provinces = restrict(AdministrativeUnit.objects.current().provinces(), self.user).order_by("name")
+        provinces = current_provinces_visible(self.user)
         self.filters["province"].queryset = provinces
         self.many_provinces = provinces.count() > 1
 
-    @property
-    def form(self) -> forms.Form:
-        if not hasattr(self, "_form"):
-            form = super().form
-            if not self.many_provinces:
-                del form.fields["province"]  # one province: the filter would say nothing
-        return self._form
+    def adjust_form(self, form: forms.Form) -> None:
+        if not self.many_provinces:
+            del form.fields["province"]  # one province: the filter would say nothing
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return folded_search(qs, ("code", "title"), value)

@@ -51,6 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
     projects = projects_visible(user)
     by_state = dict(projects.values("state").annotate(n=Count("*")).values_list("state", "n"))
     overdue, overdue_count = overdue_first(user, limit=10, projects=projects)
+    awaiting = decisions_awaiting(user).count()
     return render(
         request,
         "ui/home.html",
@@ -69,13 +70,13 @@ def home(request: HttpRequest) -> HttpResponse:
             "overdue": overdue,
             "overdue_count": overdue_count,
             "reports_due": reports_due(user),
-            "awaiting_count": decisions_awaiting(user).count(),
-            "queue": work_queue(user),
+            "awaiting_count": awaiting,
+            "queue": work_queue(user, reports_awaiting=awaiting),
         },
     )
 
 
-def work_queue(user) -> list[dict]:
+def work_queue(user, *, reports_awaiting: int) -> list[dict]:
     """What waits for this user's decision, with how many and the list that holds them ("Việc chờ
     bạn"): plans submitted for approval, appraised projects, requested adjustments, province reports."""
     sources = approvable_sources(user)
@@ -106,7 +107,7 @@ def work_queue(user) -> list[dict]:
         {
             "key": "reports",
             "label": _("Province reports awaiting your decision"),
-            "count": decisions_awaiting(user).count(),
+            "count": reports_awaiting,
             "url": reverse("reporting:submission_list"),
         },
     ]
