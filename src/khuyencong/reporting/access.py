@@ -6,8 +6,11 @@
 - A province's report (live figures, its submissions, drafts included) is for users whose jurisdiction
   covers the province: the province's own officers, its region and the nation. A commune's officers
   see their commune's projects but not the province's report.
-- A submission is approved or returned by a user with the approve role at the region or the ministry;
-  a province never approves its own figures.
+- A province's report goes up the hierarchy: the khuyến công centre prepares it, a user with the
+  approve role at the province (the Sở Công Thương) approves and sends it — or returns it to the
+  centre —, and a user with the approve role at the region or the ministry approves it or returns it.
+  A province never gives its own figures the final approval. Figures the nation loads for a province
+  (from a file or its live figures) are sent when loaded.
 
 Out of jurisdiction reads as *not found*, as everywhere else (accounts.jurisdiction).
 """
@@ -86,6 +89,24 @@ def may_decide(user: Any, unit: AdministrativeUnit) -> bool:
         and agency.jurisdiction_kind == JurisdictionKind.REGION
         and covers_province(user, unit)
     )
+
+
+def may_send(user: Any, unit: AdministrativeUnit) -> bool:
+    """May `user` approve at the Department a report its centre prepared for province `unit`, and send
+    it up (or return it to the centre)? The province's own approvers, not the region's or the nation's."""
+    if not allows(user, Action.APPROVE):
+        return False
+    jurisdiction = scope_of(user)
+    agency = getattr(user, "agency", None)
+    if jurisdiction.nation or (agency is not None and agency.jurisdiction_kind == JurisdictionKind.REGION):
+        return False
+    return covers_province(user, unit)
+
+
+def sent_when_submitted(user: Any) -> bool:
+    """Are the reports `user` submits sent up at once? The nation's, which load figures for provinces;
+    a province's reports wait for its Department's approval."""
+    return scope_of(user).nation
 
 
 def may_submit(user: Any, unit: AdministrativeUnit) -> bool:

@@ -26,7 +26,7 @@ class Submission(models.Model):
     through_month = models.PositiveSmallIntegerField(_("through month"))
     version = models.PositiveSmallIntegerField(_("version"))
     status = models.CharField(
-        _("status"), max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.SUBMITTED
+        _("status"), max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.PREPARED
     )
     origin = models.CharField(_("origin"), max_length=10, choices=SubmissionOrigin.choices)
     file_name = models.CharField(_("file"), max_length=255, blank=True)
@@ -38,6 +38,16 @@ class Submission(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
     )
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Who approved the report at the Department and sent it up (or loaded it nationally)."),
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -76,7 +86,8 @@ class Submission(models.Model):
 
     @property
     def late(self) -> bool:
-        return self.due_on is not None and timezone.localdate(self.submitted_at) > self.due_on
+        """Sent after its deadline or, not sent yet, still unsent after it."""
+        return self.due_on is not None and timezone.localdate(self.sent_at or timezone.now()) > self.due_on
 
 
 class FigureRow(models.Model):

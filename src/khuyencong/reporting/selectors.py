@@ -25,7 +25,7 @@ from .submitted import scope_provinces
 def submissions_visible(user: Any) -> QuerySet[Submission]:
     """Submissions of the provinces in the user's jurisdiction (drafts of others never show)."""
     return restrict(
-        Submission.objects.select_related("unit", "submitted_by", "decided_by"), user, Action.VIEW
+        Submission.objects.select_related("unit", "submitted_by", "sent_by", "decided_by"), user, Action.VIEW
     )
 
 
@@ -44,55 +44,62 @@ def latest_only(qs: QuerySet[Submission]) -> QuerySet[Submission]:
     return qs.exclude(Exists(newer))
 
 
-def awaiting_decision(user: Any) -> QuerySet[Submission]:
-    """Latest versions in the user's jurisdiction that await approval, oldest first."""
-    return latest_only(submissions_visible(user).filter(status=SubmissionStatus.SUBMITTED)).order_by(
-        "submitted_at"
-    )
-
-
 def decisions_awaiting(user: Any) -> QuerySet[Submission]:
-    """What of `awaiting_decision` this user may approve or return (`access.may_decide`): everything for
-    the ministry's approvers, their region's provinces for a region's, nothing for anyone else."""
-    qs = awaiting_decision(user)
+    """The latest versions awaiting this user's decision, oldest first: for a province's approvers
+    (the Department), the reports their centre prepared; for the region's and the ministry's, the reports
+    sent up from their provinces (`access.may_send`, `access.may_decide`); nothing for anyone else."""
+    qs = latest_only(submissions_visible(user))
     if not allows(user, Action.APPROVE):
         return qs.none()
     jurisdiction = scope_of(user)
     if jurisdiction.nation:
-        return qs
-    agency = getattr(user, "agency", None)
-    if agency is None or agency.jurisdiction_kind != JurisdictionKind.REGION:
-        return qs.none()
+        return qs.filter(status=SubmissionStatus.SUBMITTED).order_by("sent_at", "pk")
     provinces = jurisdiction.provinces
-    return qs.filter(
-        Q(unit__current_province__in=provinces) | Q(unit__current_province__isnull=True, unit__in=provinces)
+    in_provinces = Q(unit__current_province__in=provinces) | Q(
+        unit__current_province__isnull=True, unit__in=provinces
     )
+    agency = getattr(user, "agency", None)
+    if agency is not None and agency.jurisdiction_kind == JurisdictionKind.REGION:
+        return qs.filter(in_provinces, status=SubmissionStatus.SUBMITTED).order_by("sent_at", "pk")
+    return qs.filter(in_provinces, status=SubmissionStatus.PREPARED).order_by("submitted_at", "pk")
+
+
+def returned_to(user: Any) -> QuerySet[Submission]:
+    """The latest versions returned for changes (by the Department or above) to a province whose
+    reports the user prepares, oldest first."""
+    if not allows(user, Action.CHANGE) or scope_of(user).nation:
+        return Submission.objects.none()
+    returned = latest_only(submissions_visible(user)).filter(status=SubmissionStatus.RETURNED)
+    return returned.order_by("decided_at", "pk")
 
 
 @dataclass
 class ProvinceStatus:
     unit: AdministrativeUnit
     latest: Submission | None
-    first_submitted: dt.datetime | None
+    first_sent: dt.datetime | None
     due_on: dt.date | None
 
     @property
     def late(self) -> bool:
-        return ReportDeadline.missed(self.due_on, self.first_submitted)
+        return ReportDeadline.missed(self.due_on, self.first_sent)
 
 
 def period_overview(scope: Scope, period: Period, due: dt.date | None) -> list[ProvinceStatus]:
     """Each province expected to report for the scope and period: its latest version (any status), when
-    it first submitted, and whether it was (or, not having submitted, is now) late."""
+    it was first sent up, and whether it was (or, not sent yet, is now) late."""
     provinces = scope_provinces(scope, period)
     submissions = Submission.objects.filter(
         unit__in=provinces, year=period.year, through_month=period.through_month
-    ).select_related("submitted_by", "decided_by")
+    ).select_related("submitted_by", "sent_by", "decided_by")
     latest: dict[int, Submission] = {}
     first: dict[int, dt.datetime] = {}
     for submission in submissions.order_by("unit_id", "version"):
         latest[submission.unit_id] = submission
-        first.setdefault(submission.unit_id, submission.submitted_at)
+        if submission.sent_at is not None:
+            first[submission.unit_id] = min(
+                first.get(submission.unit_id, submission.sent_at), submission.sent_at
+            )
     return [ProvinceStatus(p, latest.get(p.pk), first.get(p.pk), due) for p in provinces]
 
 
@@ -107,8 +114,10 @@ class DueReport:
 
     @property
     def late(self) -> bool:
+        """Past its deadline and not sent up (missing, at the Department, or returned)."""
         if self.due_on is None or (
-            self.latest is not None and self.latest.status != SubmissionStatus.RETURNED
+            self.latest is not None
+            and self.latest.status in (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED)
         ):
             return False
         return timezone.localdate() > self.due_on

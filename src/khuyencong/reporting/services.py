@@ -1,6 +1,7 @@
-"""Report submissions: a province produces its period report from live figures and submits it (a frozen,
-versioned snapshot); the region or the ministry approves it or returns it with a comment; a resubmission
-is a new version. Provinces that do not use the system send files (`submissions_import`): all rows are
+"""Report submissions: a province's khuyến công centre produces its period report from live figures and
+submits it (a frozen, versioned snapshot); the Department's approver approves and sends it up, or returns
+it to the centre; the region or the ministry approves it or returns it with a comment; a resubmission is
+a new version. Provinces that do not use the system send files (`submissions_import`): all rows are
 checked first and nothing is written unless every row is valid; re-importing the same figures changes
 nothing. Every submission records its deadline and the consistency checks it fails."""
 
@@ -21,7 +22,7 @@ from khuyencong.core.formatting import format_date
 from khuyencong.core.reference import LoadReport, read_json
 from khuyencong.geo.models import AdministrativeUnit
 
-from .access import may_decide, may_submit
+from .access import may_decide, may_send, may_submit, sent_when_submitted
 from .choices import SubmissionOrigin, SubmissionStatus
 from .imports import read_file
 from .live import Period
@@ -137,19 +138,28 @@ def _create(
     checksum: str = "",
     comment: str = "",
 ) -> Submission:
-    """A new version of the province's report for the period, with its deadline and checks."""
+    """A new version of the province's report for the period, with its deadline and checks: approved
+    when an administrator loads it as such, sent up when the nation submits it, else awaiting the
+    Department's approval."""
     now = timezone.now()
+    sent = approve or sent_when_submitted(actor)
+    if approve:
+        status = SubmissionStatus.APPROVED
+    else:
+        status = SubmissionStatus.SUBMITTED if sent else SubmissionStatus.PREPARED
     submission = Submission.objects.create(
         unit=unit,
         year=period.year,
         through_month=period.through_month,
         version=(latest.version + 1) if latest else 1,
-        status=SubmissionStatus.APPROVED if approve else SubmissionStatus.SUBMITTED,
+        status=status,
         origin=origin,
         file_name=file_name[:255],
         checksum=checksum,
         content_key=content_key(figures, indicators),
         submitted_by=actor,
+        sent_by=actor if sent else None,
+        sent_at=now if sent else None,
         decided_by=actor if approve else None,
         decided_at=now if approve else None,
         comment=comment,
@@ -243,17 +253,29 @@ def submission_submit(
 
 @transaction.atomic
 def submission_decide(*, actor: Any, submission_id: int, approve: bool, comment: str = "") -> Submission:
-    """Approve the latest pending version of a province's report, or return it with a comment."""
+    """Decide on the latest pending version of a province's report, at the step it has reached:
+
+    - prepared by the centre: the Department's approver approves it — it is sent up, awaiting the
+      region's or the ministry's decision — or returns it to the centre (`may_send`);
+    - sent: the region or the ministry approves it, or returns it to the centre (`may_decide`).
+
+    A return needs a comment (`comment_required`); anything else is `submission_not_pending`."""
     submission = (
         Submission.objects.select_for_update().select_related("unit").filter(pk=submission_id).first()
     )
     if submission is None or not may_read_submission(actor, submission):
         raise NotInJurisdiction()
-    if not may_decide(actor, submission.unit):
-        raise PermissionDenied(_("Only the region or the ministry approves or returns a province's report."))
     latest = _latest(submission.unit_id, submission.year, submission.through_month)
-    if submission.status != SubmissionStatus.SUBMITTED or latest is None or latest.pk != submission.pk:
+    pending = (SubmissionStatus.PREPARED, SubmissionStatus.SUBMITTED)
+    if submission.status not in pending or latest is None or latest.pk != submission.pk:
         raise SubmissionNotPending()
+    at_department = submission.status == SubmissionStatus.PREPARED
+    if at_department and not may_send(actor, submission.unit):
+        raise PermissionDenied(
+            _("The province's Department of Industry and Trade approves and sends its centre's report.")
+        )
+    if not at_department and not may_decide(actor, submission.unit):
+        raise PermissionDenied(_("Only the region or the ministry approves or returns a province's report."))
     comment = (comment or "").strip()
     if not approve and not comment:
         raise ValidationFailed(
@@ -262,14 +284,22 @@ def submission_decide(*, actor: Any, submission_id: int, approve: bool, comment:
             field="comment",
         )
     before = {"status": submission.status}
-    submission.status = SubmissionStatus.APPROVED if approve else SubmissionStatus.RETURNED
-    submission.decided_by = actor
-    submission.decided_at = timezone.now()
-    submission.comment = comment
-    submission.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+    now = timezone.now()
+    if at_department and approve:  # the centre's comment stays; the Department's is in the audit trail
+        submission.status = SubmissionStatus.SUBMITTED
+        submission.sent_by, submission.sent_at = actor, now
+        fields = ["status", "sent_by", "sent_at"]
+        action = "report.send"
+    else:
+        submission.status = SubmissionStatus.APPROVED if approve else SubmissionStatus.RETURNED
+        submission.decided_by, submission.decided_at = actor, now
+        submission.comment = comment
+        fields = ["status", "decided_by", "decided_at", "comment"]
+        action = "report.approve" if approve else "report.return"
+    submission.save(update_fields=fields)
     audit_record(
         actor=actor,
-        action="report.approve" if approve else "report.return",
+        action=action,
         obj=submission,
         before=before,
         after={"status": submission.status, "version": submission.version},

@@ -80,16 +80,19 @@ class Completeness:
         }
 
     def _first_submitted(self) -> dict[int, dt.datetime]:
-        """When each expected province first submitted for the period (lateness counts from there: a
-        report returned and resubmitted is not late for that)."""
+        """When each expected province first sent its report for the period up (lateness counts from
+        there: a report returned and sent again is not late for that; one still at its Department is)."""
         if self.period is None:
             return {}
         return dict(
             Submission.objects.filter(
-                unit__in=self.expected, year=self.period.year, through_month=self.period.through_month
+                unit__in=self.expected,
+                year=self.period.year,
+                through_month=self.period.through_month,
+                sent_at__isnull=False,
             )
             .values("unit_id")
-            .annotate(first=Min("submitted_at"))
+            .annotate(first=Min("sent_at"))
             .values_list("unit_id", "first")
         )
 

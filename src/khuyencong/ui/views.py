@@ -21,7 +21,7 @@ from khuyencong.projects.selectors import (
     projects_to_approve,
     projects_visible,
 )
-from khuyencong.reporting.selectors import decisions_awaiting, headline, reports_due
+from khuyencong.reporting.selectors import decisions_awaiting, headline, reports_due, returned_to
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -77,12 +77,17 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def work_queue(user, *, reports_awaiting: int) -> list[dict]:
-    """What waits for this user's decision, with how many and the list that holds them ("Việc chờ
-    bạn"): plans submitted for approval, appraised projects, requested adjustments, province reports."""
+    """What waits for this user, with how many and the page that holds them ("Việc chờ bạn"): for
+    approvers, plans submitted for approval, appraised projects, requested adjustments and province
+    reports to approve; for the officers who prepare them, plans and reports returned for changes."""
     sources = approvable_sources(user)
     only = f"&source={next(iter(sources))}" if len(sources) == 1 else ""
     plans = plans_visible(user, Action.APPROVE).filter(status=PlanStatus.SUBMITTED, source__in=sources)
     adjustments = adjustments_to_decide(user)
+    returned_plans = plans_visible(user, Action.CHANGE).filter(status=PlanStatus.RETURNED)
+    if scope_of(user).nation:  # the nation prepares the national plans; the provinces their own
+        returned_plans = returned_plans.filter(unit__isnull=True)
+    returned_reports = list(returned_to(user)[:2])
     items = [
         {
             "key": "plans",
@@ -109,6 +114,20 @@ def work_queue(user, *, reports_awaiting: int) -> list[dict]:
             "label": _("Province reports awaiting your decision"),
             "count": reports_awaiting,
             "url": reverse("reporting:submission_list"),
+        },
+        {
+            "key": "returned_plans",
+            "label": _("Plans returned to you for changes"),
+            "count": returned_plans.count(),
+            "url": f"{reverse('plans:list')}?status=returned",
+        },
+        {
+            "key": "returned_reports",
+            "label": _("Period reports returned for changes"),
+            "count": returned_to(user).count() if returned_reports else 0,
+            "url": reverse("reporting:submission_detail", args=[returned_reports[0].pk])
+            if len(returned_reports) == 1
+            else f"{reverse('reporting:submission_list')}?status=returned",
         },
     ]
     return [item for item in items if item["count"]]

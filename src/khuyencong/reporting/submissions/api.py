@@ -45,11 +45,17 @@ class SubmissionOut(Schema):
     through_month: int
     period_label: str = Field(..., description='e.g. "9 tháng đầu năm 2025"')
     version: int
-    status: str = Field(..., description="submitted, returned or approved")
+    status: str = Field(
+        ...,
+        description="prepared (awaiting the province's Department), submitted (sent up, awaiting the "
+        "region's or the ministry's decision), returned or approved",
+    )
     status_label: str
     origin: str = Field(..., description="system (from live figures) or file (imported)")
     submitted_by: str
     submitted_at: dt.datetime
+    sent_by: str | None = Field(..., description="who approved it at the Department and sent it up")
+    sent_at: dt.datetime | None
     decided_by: str | None
     decided_at: dt.datetime | None
     comment: str
@@ -77,6 +83,10 @@ class SubmissionOut(Schema):
     @staticmethod
     def resolve_submitted_by(obj: Submission) -> str:
         return str(obj.submitted_by)
+
+    @staticmethod
+    def resolve_sent_by(obj: Submission) -> str | None:
+        return str(obj.sent_by) if obj.sent_by else None
 
     @staticmethod
     def resolve_decided_by(obj: Submission) -> str | None:
@@ -141,7 +151,7 @@ class SubmissionDetailOut(SubmissionOut):
 class SubmissionFilter(FilterSchema):
     year: Year | None = None
     through_month: int | None = Field(None, ge=1, le=12)
-    status: str | None = Field(None, description="submitted, returned or approved")
+    status: str | None = Field(None, description="prepared, submitted, returned or approved")
     unit: str | None = Field(None, description="GSO code of the province")
 
     def filter_unit(self, value: str | None) -> Q:
@@ -176,7 +186,8 @@ class SubmitIn(Schema):
 @router.post(
     "/submissions",
     response={201: SubmissionDetailOut},
-    summary="Submit a province's report for a period from its live figures (a new version awaiting approval)",
+    summary="Submit a province's report for a period from its live figures (a new version awaiting the "
+    "Department's approval; sent up at once when the nation submits it)",
 )
 def submission_create(request, payload: SubmitIn):
     unit = province_to_submit(request.user, payload.unit_code)
@@ -208,7 +219,8 @@ def _decide(request, submission_id: int, approve: bool, comment: str) -> Submiss
 @router.post(
     "/submissions/{int:submission_id}/approve",
     response=SubmissionDetailOut,
-    summary='Approve the latest pending version (region or ministry); body {} or {"comment": …}',
+    summary="Approve the latest pending version at its step: the Department approves and sends a prepared "
+    'report, the region or the ministry approves a sent one; body {} or {"comment": …}',
 )
 def submission_approve(request, submission_id: int, payload: ApproveIn):
     return _decide(request, submission_id, True, payload.comment)
@@ -217,7 +229,7 @@ def submission_approve(request, submission_id: int, payload: ApproveIn):
 @router.post(
     "/submissions/{int:submission_id}/return",
     response=SubmissionDetailOut,
-    summary="Return the latest pending version to the province with a comment",
+    summary="Return the latest pending version to the province's khuyến công centre with a comment",
 )
 def submission_return(request, submission_id: int, payload: ReturnIn):
     return _decide(request, submission_id, False, payload.comment)

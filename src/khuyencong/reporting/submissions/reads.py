@@ -12,14 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from khuyencong.accounts.jurisdiction import Action, allows, restrict, scope_of
+from khuyencong.accounts.jurisdiction import Action, allows, scope_of
 from khuyencong.catalog.models import ContentGroup, Indicator
 from khuyencong.core.errors import NotInJurisdiction, PermissionDenied
 from khuyencong.core.formatting import format_vnd, ratio
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.geo.selectors import provinces_on
 
-from ..access import covers_province, may_decide, may_submit
+from ..access import covers_province, may_submit
 from ..imports import raise_import_invalid, read_file
 from ..live import Period
 from ..models import Submission
@@ -115,13 +115,6 @@ def may_import(user: Any) -> bool:
 def require_import(user: Any) -> None:
     if not may_import(user):
         raise PermissionDenied(_("Only the province's officers and the ministry import report files."))
-
-
-def decides_somewhere(user: Any) -> bool:
-    if not allows(user, Action.APPROVE):
-        return False
-    provinces = restrict(provinces_on(timezone.localdate()), user)
-    return any(may_decide(user, p) for p in provinces)
 
 
 def default_period(today: dt.date | None = None) -> tuple[int, int]:

@@ -27,7 +27,7 @@ from khuyencong.core.exporters import DATE, FORMATS, INTEGER, TEXT, Exporter
 from khuyencong.core.views import attempt, report_form_errors, show_refusal
 
 from .. import services
-from ..access import default_scope_text, may_decide, may_submit, readable_scope
+from ..access import default_scope_text, may_decide, may_send, may_submit, readable_scope, sent_when_submitted
 from ..choices import SubmissionStatus
 from ..live import Period, parse_scope
 from ..models import ReportDeadline, Submission
@@ -37,7 +37,6 @@ from ..validation import changes_since_approval
 from .forms import DecisionForm, ImportForm, OverviewForm, SubmissionFilterForm, SubmitForm
 from .reads import (
     check_items,
-    decides_somewhere,
     figure_tables,
     grand_total,
     import_preview,
@@ -54,6 +53,7 @@ from .template import template_workbook
 AUDIT_LABELS = {
     "report.submit": gettext_lazy("submitted"),
     "report.import": gettext_lazy("imported from a file"),
+    "report.send": gettext_lazy("approved by the Department and sent"),
     "report.approve": gettext_lazy("approved"),
     "report.return": gettext_lazy("returned for changes"),
     "submission.changed_after_approval": gettext_lazy("corrected after approval"),
@@ -167,9 +167,7 @@ def _list_page(
     form, qs = _filtered(request)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     page.object_list = _dress(request, page.object_list)
-    awaiting: list[Submission] = []
-    if decides_somewhere(request.user):
-        awaiting = _dress(request, decisions_awaiting(request.user))
+    awaiting = _dress(request, decisions_awaiting(request.user))
     provinces = submit_provinces(request.user)
     if submit_form is None and provinces:
         submit_form = SubmitForm(provinces=provinces, prefix="submit")
@@ -192,6 +190,7 @@ def _list_page(
             "awaiting": awaiting,
             "submit_form": submit_form,
             "submit_collapsed": len(provinces) > 1,  # the ministry loads figures now and then
+            "sent_at_once": sent_when_submitted(request.user),
             "preview_url": preview_url,
             "report_base": reverse("reporting:report"),
             "filtered": bool(
@@ -227,7 +226,14 @@ def submission_submit(request: HttpRequest) -> HttpResponse:
                 comment=data["comment"],
             ),
             success=lambda s: (
-                _("%(province)s: the report for %(period)s was submitted as version %(v)s.")
+                (
+                    _("%(province)s: the report for %(period)s was submitted as version %(v)s.")
+                    if s.status != SubmissionStatus.PREPARED
+                    else _(
+                        "%(province)s: the report for %(period)s was prepared as version %(v)s; it awaits "
+                        "the Department's approval before it is sent."
+                    )
+                )
                 % {"province": s.unit.name, "period": period_label(s.year, s.through_month), "v": s.version}
             ),
             form=form,
@@ -261,7 +267,9 @@ def _history(submissions: list[Submission]) -> list[Any]:
 @require_GET
 def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     submission = visible_submission(request.user, pk)
-    submission = Submission.objects.select_related("unit", "submitted_by", "decided_by").get(pk=submission.pk)
+    submission = Submission.objects.select_related("unit", "submitted_by", "sent_by", "decided_by").get(
+        pk=submission.pk
+    )
     versions = _dress(
         request,
         Submission.objects.filter(
@@ -273,7 +281,12 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     latest = versions[0]
     _dress(request, [submission])
     tables = figure_tables(list(submission.figures.all()))
-    pending = submission.status == SubmissionStatus.SUBMITTED and latest.pk == submission.pk
+    pending = latest.pk == submission.pk and submission.status in (
+        SubmissionStatus.PREPARED,
+        SubmissionStatus.SUBMITTED,
+    )
+    at_department = submission.status == SubmissionStatus.PREPARED
+    may = may_send if at_department else may_decide
     resubmit = (
         latest.pk == submission.pk
         and submission.status == SubmissionStatus.RETURNED
@@ -307,7 +320,8 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "indicators": indicator_lines(list(submission.indicators.all())),
             "checks": check_items(submission.checks),
             "history": _history(versions),
-            "can_decide": pending and may_decide(request.user, submission.unit),
+            "can_decide": pending and may(request.user, submission.unit),
+            "at_department": at_department,
             "decision_form": DecisionForm(prefix="decision"),
             "resubmit": resubmit,
             "approve_url": _url(request, "submission_approve", submission.pk),
@@ -317,6 +331,14 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             + urlencode({"year": submission.year, "through_month": submission.through_month}),
         },
     )
+
+
+def _success(submission: Submission, approve: bool) -> str:
+    if submission.status == SubmissionStatus.PREPARED:
+        if approve:
+            return _("The report was approved by the Department and sent up for acceptance.")
+        return _("The report was returned to the khuyến công centre.")
+    return _("The report was approved.") if approve else _("The report was returned to the province.")
 
 
 def _decide(request: HttpRequest, pk: int, approve: bool) -> HttpResponse:
@@ -333,7 +355,7 @@ def _decide(request: HttpRequest, pk: int, approve: bool) -> HttpResponse:
             approve=approve,
             comment=form.cleaned_data["comment"],
         ),
-        success=_("The report was approved.") if approve else _("The report was returned to the province."),
+        success=_success(submission, approve),
     )
     return redirect(_url(request, "submission_detail", submission.pk))
 
@@ -395,6 +417,7 @@ def _overview(request: HttpRequest, scope, period: Period) -> dict[str, Any]:
         "counts": {
             "expected": len(rows),
             "submitted": len(latest),
+            "prepared": sum(1 for s in latest if s.status == SubmissionStatus.PREPARED),
             "approved": sum(1 for s in latest if s.status == SubmissionStatus.APPROVED),
             "pending": sum(1 for s in latest if s.status == SubmissionStatus.SUBMITTED),
             "returned": sum(1 for s in latest if s.status == SubmissionStatus.RETURNED),

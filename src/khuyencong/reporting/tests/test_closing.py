@@ -17,9 +17,9 @@ from khuyencong.plans.models import Plan
 from khuyencong.plans.services import revision_approve, revision_change_line, revision_create
 from khuyencong.projects.choices import ProjectState
 from khuyencong.projects.services import deliverable_record
-from khuyencong.reporting.models import Submission
-from khuyencong.reporting.services import submission_decide, submission_submit
+from khuyencong.reporting.services import submission_submit
 from khuyencong.testing.projects import YEAR, make_project
+from khuyencong.testing.reports import approved_report
 
 pytestmark = pytest.mark.django_db
 
@@ -28,11 +28,8 @@ pytestmark = pytest.mark.django_db
 def approved_9_months(world):
     """A project in progress (advance 75 triệu on 15/03) and Khánh Hòa's approved 9-month report."""
     project = make_project(world, state=ProjectState.IN_PROGRESS, support=150_000_000)
-    submission = submission_submit(
-        actor=world.user(Role.PROVINCE_OFFICER), unit=world.khanh_hoa, year=YEAR, through_month=9
-    )
-    submission_decide(actor=world.user(Role.MINISTRY_OFFICER), submission_id=submission.pk, approve=True)
-    return project, Submission.objects.get(pk=submission.pk)
+    submission = approved_report(world, YEAR, 9)
+    return project, submission
 
 
 def _pay(world, project, day, role=Role.PROVINCE_OFFICER, **extra):
@@ -132,10 +129,7 @@ def test_a_plan_revision_dated_in_the_period_is_refused(world, approved_9_months
 
 def test_after_the_annual_report_the_years_deliverables_are_closed(world):
     project = make_project(world, state=ProjectState.IN_PROGRESS, support=150_000_000)
-    submission = submission_submit(
-        actor=world.user(Role.PROVINCE_OFFICER), unit=world.khanh_hoa, year=YEAR, through_month=12
-    )
-    submission_decide(actor=world.user(Role.MINISTRY_OFFICER), submission_id=submission.pk, approve=True)
+    approved_report(world, YEAR, 12)
     deliverable = project.deliverables.first()
     with pytest.raises(PeriodClosed):
         deliverable_record(actor=world.user(Role.PROVINCE_OFFICER), deliverable=deliverable, achieved=1)
@@ -156,10 +150,7 @@ def test_after_the_annual_report_an_event_cannot_change_the_years_counts(world):
     project = make_project(world, state=ProjectState.IN_PROGRESS, activity="gian-hang-hoi-cho")
     fair = builders.fair(world, project=project)
     builders.participation(world, fair=fair)
-    submission = submission_submit(
-        actor=world.user(Role.PROVINCE_OFFICER), unit=world.khanh_hoa, year=YEAR, through_month=12
-    )
-    submission_decide(actor=world.user(Role.MINISTRY_OFFICER), submission_id=submission.pk, approve=True)
+    approved_report(world, YEAR, 12)
     counted = {d.indicator.code: d.achieved for d in project.deliverables.all()}
     with pytest.raises(PeriodClosed):
         builders.participation(world, fair=fair)

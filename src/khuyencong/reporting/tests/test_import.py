@@ -96,7 +96,7 @@ def test_xlsx_with_figures_and_indicators_sheets(world):
 
 def test_a_province_officer_submits_for_approval_and_only_for_their_province(world):
     created = _import(world, HEADER + "2021,12,56,KCQG,,1,1\n", role=Role.PROVINCE_OFFICER, approve=False)
-    assert created[0].status == "submitted"
+    assert created[0].status == "prepared"  # it awaits the Department's approval
     with pytest.raises(DomainError) as refused:
         _import(world, HEADER + "2021,12,48,KCQG,,1,1\n", role=Role.PROVINCE_OFFICER, approve=False)
     assert refused.value.code == "not_found"

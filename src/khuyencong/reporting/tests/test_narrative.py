@@ -68,13 +68,9 @@ def test_counts_are_grouped_by_thousands(world, settled):
 
 
 def test_a_report_added_up_from_some_provinces_says_which(world, settled):
-    from khuyencong.accounts.choices import Role
-    from khuyencong.reporting.services import submission_decide, submission_submit
+    from khuyencong.testing.reports import approved_report
 
-    submission = submission_submit(
-        actor=world.user(Role.PROVINCE_OFFICER), unit=world.khanh_hoa, year=2025, through_month=12
-    )
-    submission_decide(actor=world.user(Role.MINISTRY_OFFICER), submission_id=submission.pk, approve=True)
+    approved_report(world, 2025, 12)
     report = build_report(parse_scope("region:mttn", 2025), Period(2025, 12), source="submitted")
     assert f"1/2 tỉnh, thành phố đã gửi báo cáo (chưa có: {world.da_nang.name})" in report["narrative_vi"]
     live = build_report(parse_scope("region:mttn", 2025), Period(2025, 12))

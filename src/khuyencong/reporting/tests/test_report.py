@@ -83,7 +83,7 @@ def run(*args: str) -> dict:
 def test_command_passes_the_source_and_unapproved_versions_on(world, projects):
     """The command used to drop --source and --include-unapproved: it reported live figures regardless."""
     submissions_import(
-        actor=world.user(Role.PROVINCE_OFFICER),
+        actor=world.user(Role.MINISTRY_OFFICER),  # loaded by the nation: sent, awaiting approval
         name="kh.csv",
         content=b"year,through_month,unit_code,source,content_group,plan_dong,executed_dong\n2025,12,56,KCDP,,9,7\n",
         approve=False,

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from khuyencong.accounts.choices import Role
 from khuyencong.reporting.live import Period, parse_scope
 from khuyencong.reporting.report import build_report
-from khuyencong.reporting.services import submissions_import
+from khuyencong.reporting.services import submission_decide, submissions_import
 
 pytestmark = pytest.mark.django_db
 
@@ -91,9 +91,13 @@ def test_mttn_2022_through_month_7(imported):
 
 def test_completeness_and_unapproved_versions(world, imported):
     officer = world.user(Role.PROVINCE_OFFICER)
-    submissions_import(
+    (prepared,) = submissions_import(
         actor=officer, name="kh.csv", content=(HEADER + "2022,12,56,KCQG,,5,5\n").encode(), approve=False
     )
+    scope = parse_scope("region:mttn", 2022)
+    at_department = build_report(scope, Period(2022, 12), source="submitted", include_unapproved=True)
+    assert at_department["completeness"]["submitted"] == 0  # not sent up by the Department yet
+    submission_decide(actor=world.user(Role.PROVINCE_APPROVER), submission_id=prepared.pk, approve=True)
     approved_only = build_report(parse_scope("region:mttn", 2022), Period(2022, 12), source="submitted")
     assert approved_only["completeness"]["submitted"] == 0
     assert len(approved_only["completeness"]["missing"]) == 4

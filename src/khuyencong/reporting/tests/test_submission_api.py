@@ -58,7 +58,7 @@ def test_submit_return_resubmit_approve(client, world, settled):
     assert (first["unit_code"], first["version"], first["status"], first["origin"]) == (
         "56",
         1,
-        "submitted",
+        "prepared",
         "system",
     )
     assert first["period_label"] == "9 tháng đầu năm 2025"
@@ -72,6 +72,18 @@ def test_submit_return_resubmit_approve(client, world, settled):
     assert (again.status_code, again.json()["code"]) == (409, "submission_unchanged")
     forbidden = _post(officer, "submission_approve", {}, first["id"])
     assert (forbidden.status_code, forbidden.json()["code"]) == (403, "permission_denied")
+    ministry = _as(client, world, Role.MINISTRY_OFFICER)
+    early = _post(ministry, "submission_approve", {}, first["id"])  # still at the Department
+    assert (early.status_code, early.json()["code"]) == (403, "permission_denied")
+
+    department = _as(client, world, Role.PROVINCE_APPROVER)
+    sent = _post(department, "submission_approve", {"comment": "Sở đồng ý"}, first["id"])
+    assert sent.status_code == 200, sent.content
+    assert (sent.json()["status"], sent.json()["sent_by"]) == (
+        "submitted",
+        str(world.user(Role.PROVINCE_APPROVER)),
+    )
+    assert sent.json()["comment"] == "Báo cáo 9 tháng"  # the centre's comment stays
 
     ministry = _as(client, world, Role.MINISTRY_OFFICER)
     missing = _post(ministry, "submission_return", {"comment": " "}, first["id"])
@@ -83,7 +95,8 @@ def test_submit_return_resubmit_approve(client, world, settled):
     officer = _as(client, world, Role.PROVINCE_OFFICER)
     assert officer.get(_url("submission_detail", first["id"])).json()["comment"] == "Bổ sung nhóm 2"
     second = _post(officer, "submission_create", body).json()
-    assert (second["version"], second["status"]) == (2, "submitted")
+    assert (second["version"], second["status"]) == (2, "prepared")
+    _post(_as(client, world, Role.PROVINCE_APPROVER), "submission_approve", {}, second["id"])
 
     ministry = _as(client, world, Role.MINISTRY_OFFICER)
     stale = _post(ministry, "submission_approve", {}, first["id"])
@@ -100,8 +113,8 @@ def test_submit_return_resubmit_approve(client, world, settled):
 def test_the_list_filters_and_shows_latest_versions_by_default(client, world, settled):
     officer = _as(client, world, Role.PROVINCE_OFFICER)
     first = _post(officer, "submission_create", {"unit_code": "56", "year": 2025, "through_month": 9}).json()
+    _post(_as(client, world, Role.PROVINCE_APPROVER), "submission_return", {"comment": "Sai"}, first["id"])
     ministry = _as(client, world, Role.MINISTRY_OFFICER)
-    _post(ministry, "submission_return", {"comment": "Sai"}, first["id"])
     second = _post(
         ministry, "submission_create", {"unit_code": "56", "year": 2025, "through_month": 9}
     ).json()
@@ -154,7 +167,7 @@ def test_import_dry_run_writes_nothing_then_import_creates(client, world):
     assert done.status_code == 201
     (created,) = done.json()["created"]
     detail = officer.get(_url("submission_detail", created)).json()
-    assert (detail["origin"], detail["status"], detail["file_name"]) == ("file", "submitted", "so-lieu.csv")
+    assert (detail["origin"], detail["status"], detail["file_name"]) == ("file", "prepared", "so-lieu.csv")
     assert {c["rule"] for c in detail["checks"]} == set()  # the province keeps no figures: nothing to compare
 
     unchanged = _import(officer, KHANH_HOA_CSV.encode())

@@ -1,7 +1,8 @@
-"""The submission pages: the province submits from the list, the ministry finds it in its inbox, returns
-it with a comment, the province sees the comment and resubmits, the ministry approves; the period
-overview counts expected, missing and late provinces; the import checks a file without writing, then
-imports it on confirmation. Access per role is the harness's (doors_submissions.py); here: behaviour."""
+"""The submission pages: the centre submits from the list, the Department finds it in its inbox and
+sends it up, the ministry finds it in its inbox, returns it with a comment, the province sees the
+comment and resubmits, the ministry approves; the period overview counts expected, missing and late
+provinces; the import checks a file without writing, then imports it on confirmation. Access per role
+is the harness's (doors_submissions.py); here: behaviour."""
 
 import datetime as dt
 import io
@@ -70,7 +71,7 @@ def test_submit_return_resubmit_approve_through_the_pages(client, world, settled
     first = Submission.objects.get()
     assert response.status_code == 302
     assert response["Location"] == url("submission_detail", first.pk)
-    assert (first.version, first.status, first.comment) == (1, "submitted", "Báo cáo 9 tháng")
+    assert (first.version, first.status, first.comment) == (1, "prepared", "Báo cáo 9 tháng")
     assert _submit(officer).status_code == 400  # the same figures again: said on the form
     assert Submission.objects.count() == 1
 
@@ -78,6 +79,24 @@ def test_submit_return_resubmit_approve_through_the_pages(client, world, settled
     assert 'data-testid="figure-table"' in detail
     assert "75,0 triệu đồng" in detail  # the advance of 15/03, formatted by the vnd filter
     assert 'data-testid="approve-form"' not in detail
+    assert 'data-testid="awaiting-department"' in detail  # says who acts next
+
+    ministry = _as(client, world, Role.MINISTRY_OFFICER)
+    assert (
+        url("submission_detail", first.pk)
+        not in ministry.get(url("submission_list"))
+        .content.decode()
+        .split('data-testid="submission-table"')[0]
+    )  # not in the ministry's inbox before the Department sends it
+    department = _as(client, world, Role.PROVINCE_APPROVER)
+    inbox = department.get(url("submission_list")).content.decode()
+    assert 'data-testid="awaiting"' in inbox
+    assert url("submission_detail", first.pk) in inbox
+    page = department.get(url("submission_detail", first.pk)).content.decode()
+    assert "Duyệt và gửi" in page
+    department.post(url("submission_approve", first.pk), {"decision-comment": ""})
+    sent = Submission.objects.get()
+    assert (sent.status, sent.sent_by) == ("submitted", world.user(Role.PROVINCE_APPROVER))
 
     ministry = _as(client, world, Role.MINISTRY_OFFICER)
     inbox = ministry.get(url("submission_list")).content.decode()
@@ -100,6 +119,7 @@ def test_submit_return_resubmit_approve_through_the_pages(client, world, settled
     response = _submit(officer, comment="Đã bổ sung")
     second = Submission.objects.get(version=2)
     assert response["Location"] == url("submission_detail", second.pk)
+    _as(client, world, Role.PROVINCE_APPROVER).post(url("submission_approve", second.pk))
 
     ministry = _as(client, world, Role.MINISTRY_OFFICER)
     assert ministry.post(url("submission_approve", first.pk)).status_code == 302
@@ -111,7 +131,7 @@ def test_submit_return_resubmit_approve_through_the_pages(client, world, settled
     assert 'data-testid="not-latest"' in old
     assert url("submission_detail", second.pk) in old
     history = ministry.get(url("submission_detail", second.pk)).content.decode()
-    assert history.count('data-testid="history-row"') == 4  # submit, return, resubmit, approve
+    assert history.count('data-testid="history-row"') == 6  # submit, send, return, resubmit, send, approve
     assert "Bổ sung nhóm nội dung 2" in history
 
 
@@ -162,7 +182,7 @@ def test_who_reaches_a_submission(client, world):
     for role, submission, status in cases:
         response = _as(client, world, role).get(url("submission_detail", submission.pk))
         assert response.status_code == status, (role, submission.unit.code)
-    for role in (Role.PROVINCE_OFFICER, Role.PROVINCE_APPROVER, Role.REGION_VIEWER):
+    for role in (Role.PROVINCE_OFFICER, Role.PROVINCE_APPROVER, Role.REGION_VIEWER):  # sent by the nation
         response = _as(client, world, role).post(url("submission_approve", own.pk))
         assert response.status_code == 403, role
     assert (
@@ -203,6 +223,7 @@ def test_the_overview_counts_expected_submitted_missing_and_late(client, world, 
     assert counts == {
         "expected": 2,  # Khánh Hòa and Đà Nẵng, the region's provinces in force on 30/09/2025
         "submitted": 1,
+        "prepared": 0,
         "approved": 0,
         "pending": 1,
         "returned": 0,
@@ -252,7 +273,7 @@ def test_import_previews_without_writing_then_confirms(client, world):
     done = officer.post(url("submission_import_confirm"), {"payload": token})
     created = Submission.objects.get()
     assert done["Location"] == url("submission_detail", created.pk)
-    assert (created.origin, created.status, created.file_name) == ("file", "submitted", "so-lieu.csv")
+    assert (created.origin, created.status, created.file_name) == ("file", "prepared", "so-lieu.csv")
 
     again = _upload(officer, KHANH_HOA_CSV)
     assert [g.outcome for g in again.context["preview"].groups] == ["unchanged"]

@@ -9,7 +9,7 @@ from django.urls import reverse
 from khuyencong.accounts.choices import Role
 from khuyencong.reporting.models import ExportJob
 from khuyencong.reporting.selectors import reports_due
-from khuyencong.reporting.services import submission_submit
+from khuyencong.reporting.services import submission_decide, submission_submit
 from khuyencong.testing.projects import make_project
 
 pytestmark = pytest.mark.django_db
@@ -221,7 +221,14 @@ def test_a_province_submits_its_report_from_the_report_page(client, world, proje
 
 def test_the_home_page_lists_the_reports_owed_and_those_awaiting_a_decision(client, world, projects):
     officer = world.user(Role.PROVINCE_OFFICER)
-    submission_submit(actor=officer, unit=world.khanh_hoa, year=2025, through_month=12)
+    prepared = submission_submit(actor=officer, unit=world.khanh_hoa, year=2025, through_month=12)
+    on = dt.date(2026, 3, 1)
+    assert {(d.period.year, d.period.through_month): d for d in reports_due(officer, on=on)}[(2025, 12)].late
+    client.force_login(world.user(Role.PROVINCE_APPROVER))
+    department = client.get(reverse("ui:home"))
+    assert department.context["awaiting_count"] == 1  # the centre's report waits for the Department
+    assert 'data-testid="queue-reports"' in department.content.decode()
+    submission_decide(actor=world.user(Role.PROVINCE_APPROVER), submission_id=prepared.pk, approve=True)
     # On 1 March 2026: the annual report of 2025 and the 6-, 7- and 9-month ones of 2025 are owed.
     due = {(d.period.year, d.period.through_month): d for d in reports_due(officer, on=dt.date(2026, 3, 1))}
     assert list(due) == [(2025, 12), (2025, 9), (2025, 7), (2025, 6)]

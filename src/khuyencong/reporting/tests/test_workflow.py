@@ -1,6 +1,7 @@
-"""Submissions up the hierarchy: a province submits its report from live figures, the ministry (or the
-region) returns it with a comment, the province resubmits, the ministry approves; the region's report
-uses the approved version and shows completeness and lateness."""
+"""Submissions up the hierarchy: a province's centre prepares its report from live figures, the
+Department (Sở) approves and sends it or returns it to the centre, the ministry (or the region) returns
+it with a comment, the centre resubmits, the ministry approves; the region's report uses the approved
+version and shows completeness and lateness."""
 
 import datetime as dt
 
@@ -11,14 +12,14 @@ from khuyencong.accounts.choices import Role
 from khuyencong.accounts.services import user_create
 from khuyencong.core.audit import audit_for
 from khuyencong.core.errors import DomainError, NotInJurisdiction, PermissionDenied
-from khuyencong.reporting.access import may_decide
+from khuyencong.reporting.access import may_decide, may_send
 from khuyencong.reporting.live import Period, parse_scope
 from khuyencong.reporting.models import ReportDeadline, Submission
 from khuyencong.reporting.report import build_report
 from khuyencong.reporting.selectors import (
-    awaiting_decision,
     decisions_awaiting,
     period_overview,
+    returned_to,
     submissions_visible,
 )
 from khuyencong.reporting.services import submission_decide, submission_submit, submissions_import
@@ -43,20 +44,34 @@ def _decide(world, submission, approve, comment="", role=Role.MINISTRY_OFFICER):
     )
 
 
+def _send(world, submission, comment=""):
+    """The Department's approver approves the centre's report and sends it up."""
+    return _decide(world, submission, True, comment, role=Role.PROVINCE_APPROVER)
+
+
 def _refused(call, *args, **kwargs) -> DomainError:
     with pytest.raises(DomainError) as refused:
         call(*args, **kwargs)
     return refused.value
 
 
-def test_submit_return_resubmit_approve_and_the_region_report_uses_the_approved_version(world, settled):
+def test_prepare_send_return_resubmit_approve_and_the_region_report_uses_the_approved_version(world, settled):
     first = _submit(world)
-    assert (first.version, first.status, first.origin) == (1, "submitted", "system")
+    assert (first.version, first.status, first.origin) == (1, "prepared", "system")
     assert (
         first.figures.get(source="KCDP", content_group="").executed_dong == 75_000_000
     )  # the advance of 15/03; the payment came in October
     assert first.figures.get(source="KCDP", content_group="").plan_dong == 5 * LINE_AMOUNT
-    assert list(awaiting_decision(world.user(Role.MINISTRY_OFFICER))) == [first]
+    ministry, department = world.user(Role.MINISTRY_OFFICER), world.user(Role.PROVINCE_APPROVER)
+    assert list(decisions_awaiting(department)) == [first]
+    assert list(decisions_awaiting(ministry)) == []  # still at the province's Department
+    assert isinstance(_refused(_decide, world, first, approve=True), PermissionDenied)
+
+    sent = _send(world, first, comment="Sở đã kiểm tra")
+    assert (sent.status, sent.sent_by, sent.decided_by) == ("submitted", department, None)
+    assert list(decisions_awaiting(ministry)) == [first]
+    assert list(decisions_awaiting(department)) == []
+    assert isinstance(_refused(_send, world, first), PermissionDenied)  # the ministry decides now
 
     # Submitted figures awaiting approval do not count in the region's report.
     region = parse_scope("region:mttn", 2025)
@@ -67,16 +82,19 @@ def test_submit_return_resubmit_approve_and_the_region_report_uses_the_approved_
     assert _refused(_decide, world, first, approve=False).code == "comment_required"
     returned = _decide(world, first, approve=False, comment="Bổ sung số liệu nhóm nội dung 2")
     assert (returned.status, returned.comment) == ("returned", "Bổ sung số liệu nhóm nội dung 2")
-    assert list(awaiting_decision(world.user(Role.MINISTRY_OFFICER))) == []
+    assert list(decisions_awaiting(ministry)) == []
+    assert list(returned_to(world.user(Role.PROVINCE_OFFICER))) == [first]  # back to the centre
 
     second = _submit(world)  # the same figures may be sent again after a return
-    assert (second.version, second.status) == (2, "submitted")
+    assert (second.version, second.status) == (2, "prepared")
     assert _refused(_submit, world).code == "submission_unchanged"
     assert _refused(_decide, world, first, approve=True).code == "submission_not_pending"
+    assert list(returned_to(world.user(Role.PROVINCE_OFFICER))) == []
 
+    _send(world, second)
     approved = _decide(world, second, approve=True)
     assert approved.status == "approved"
-    assert approved.decided_by == world.user(Role.MINISTRY_OFFICER)
+    assert approved.decided_by == ministry
 
     after = build_report(region, Period(2025, 9), source="submitted")
     assert after["executed"]["total"] == 75_000_000
@@ -88,9 +106,38 @@ def test_submit_return_resubmit_approve_and_the_region_report_uses_the_approved_
     late = {p["code"]: p for p in completeness["late"]}
     assert late["56"]["first_submitted"] == timezone.localdate().isoformat()
 
-    assert {entry.action for entry in audit_for(second)} == {"report.submit", "report.approve"}
+    assert [entry.action for entry in audit_for(second)] == ["report.approve", "report.send", "report.submit"]
+    send_entry = next(e for e in audit_for(first) if e.action == "report.send")
+    assert (send_entry.actor, send_entry.reason) == (department, "Sở đã kiểm tra")
+    assert send_entry.after["status"] == "submitted"
     returned_entry = next(e for e in audit_for(first) if e.action == "report.return")
     assert (returned_entry.before, returned_entry.after["status"]) == ({"status": "submitted"}, "returned")
+
+
+def test_the_department_returns_a_report_to_its_centre(world, settled):
+    prepared = _submit(world, comment="Kính trình Sở")
+    assert _refused(_decide, world, prepared, False, role=Role.PROVINCE_APPROVER).code == "comment_required"
+    returned = _decide(world, prepared, False, "Thiếu số liệu tháng 9", role=Role.PROVINCE_APPROVER)
+    assert (returned.status, returned.comment, returned.sent_at) == (
+        "returned",
+        "Thiếu số liệu tháng 9",
+        None,
+    )
+    assert returned.decided_by == world.user(Role.PROVINCE_APPROVER)
+    assert list(returned_to(world.user(Role.PROVINCE_OFFICER))) == [prepared]
+    assert list(decisions_awaiting(world.user(Role.MINISTRY_OFFICER))) == []
+    # Never sent: the ministry's completeness does not count it, and it is late once past the deadline.
+    report = build_report(parse_scope("region:mttn", 2025), Period(2025, 9), source="submitted")
+    late = {p["code"]: p for p in report["completeness"]["late"]}
+    assert late["56"]["first_submitted"] is None
+    resubmitted = _submit(world)
+    assert (resubmitted.version, resubmitted.status) == (2, "prepared")
+
+
+def test_the_nation_loads_a_provinces_report_sent_at_once(world, settled):
+    loaded = _submit(world, role=Role.MINISTRY_OFFICER)
+    assert (loaded.status, loaded.sent_by) == ("submitted", world.user(Role.MINISTRY_OFFICER))
+    assert list(decisions_awaiting(world.user(Role.PROVINCE_APPROVER))) == []
 
 
 def test_who_may_submit_and_decide(world, settled):
@@ -100,7 +147,15 @@ def test_who_may_submit_and_decide(world, settled):
     assert isinstance(foreign, NotInJurisdiction)
 
     submission = _submit(world)
-    # The province never approves its own report, whatever its role; a region viewer only reads.
+    # Only the province's Department sends its centre's report up; the centre cannot, nor can the
+    # region or the ministry on its behalf.
+    for role in (Role.PROVINCE_OFFICER, Role.REGION_VIEWER, Role.MINISTRY_OFFICER):
+        refused = _refused(_decide, world, submission, approve=True, role=role)
+        assert isinstance(refused, PermissionDenied), role
+    assert Submission.objects.get(pk=submission.pk).status == "prepared"
+    _send(world, submission)
+    # The province never gives its own report the final approval, whatever its role; a region viewer
+    # only reads.
     for role in (Role.PROVINCE_APPROVER, Role.PROVINCE_OFFICER, Role.REGION_VIEWER):
         refused = _refused(_decide, world, submission, approve=True, role=role)
         assert isinstance(refused, PermissionDenied), role
@@ -187,7 +242,7 @@ def test_an_imported_report_that_differs_from_the_systems_figures_is_flagged(wor
         "live_plan": 5 * LINE_AMOUNT,
         "live_executed": 75_000_000,
     }
-    assert submission.status == "submitted"  # the check informs the approver; it does not block
+    assert submission.status == "prepared"  # the check informs the approvers; it does not block
 
 
 def test_a_plan_that_changed_without_a_revision_and_groups_that_do_not_add_up_are_flagged(world):
@@ -232,7 +287,8 @@ def test_a_region_report_from_submissions_carries_the_provinces_checks(world):
 
 def test_the_decisions_awaiting_a_user_are_those_the_user_may_take(world, settled):
     """The home page's count and the list's inbox: what awaits a decision that this user may take —
-    the ministry every province's, a region's approver the region's, a province nobody's."""
+    the Department its centre's reports, then the ministry every province's sent ones, a region's
+    approver the region's, nobody else's."""
     csv = (
         "year,through_month,unit_code,source,content_group,plan_dong,executed_dong\n"
         "2025,9,01,KCDP,,9000000000,1000000000\n"
@@ -242,6 +298,7 @@ def test_the_decisions_awaiting_a_user_are_those_the_user_may_take(world, settle
     )
     own = _submit(world)
     ha_noi = Submission.objects.get(unit__code="01")
+    assert ha_noi.status == "submitted"  # loaded by the nation
     region_approver = user_create(
         actor=None,
         username="test.region-approver",
@@ -249,16 +306,24 @@ def test_the_decisions_awaiting_a_user_are_those_the_user_may_take(world, settle
         agency=world.agency("kctv-mttn"),
         roles=[Role.MINISTRY_OFFICER],
     )
-    expected = {
+    nobody = {Role.REGION_VIEWER, Role.PROVINCE_OFFICER, Role.AUDITOR}
+    prepared = {
+        world.user(Role.MINISTRY_OFFICER): {ha_noi},
+        region_approver: set(),
+        world.user(Role.PROVINCE_APPROVER): {own},
+        **{world.user(role): set() for role in nobody},
+    }
+    sent = {
         world.user(Role.MINISTRY_OFFICER): {own, ha_noi},
         region_approver: {own},
-        world.user(Role.REGION_VIEWER): set(),
         world.user(Role.PROVINCE_APPROVER): set(),
-        world.user(Role.PROVINCE_OFFICER): set(),
-        world.user(Role.AUDITOR): set(),
+        **{world.user(role): set() for role in nobody},
     }
-    for user, submissions in expected.items():
-        mine = decisions_awaiting(user)
-        assert set(mine) == submissions, user
-        assert set(mine) == {s for s in awaiting_decision(user) if may_decide(user, s.unit)}, user
-        assert mine.count() == len(submissions)
+    for step, expected in (("prepared", prepared), ("sent", sent)):
+        if step == "sent":
+            _send(world, own)
+        for user, submissions in expected.items():
+            mine = decisions_awaiting(user)
+            assert set(mine) == submissions, (step, user)
+            assert all((may_send if s.status == "prepared" else may_decide)(user, s.unit) for s in mine)
+            assert mine.count() == len(submissions)

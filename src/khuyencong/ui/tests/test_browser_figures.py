@@ -14,8 +14,8 @@ from khuyencong.accounts.choices import Role
 from khuyencong.finance.services import entry_record
 from khuyencong.plans.choices import FundingSource
 from khuyencong.projects.models import Project
-from khuyencong.reporting.services import submission_decide, submission_submit
 from khuyencong.testing.projects import YEAR, make_project
+from khuyencong.testing.reports import approved_report
 
 pytestmark = pytest.mark.browser
 
@@ -111,10 +111,7 @@ def test_the_report_amount_leads_to_the_entries_behind_it(kc, figures):
 
 def test_an_approved_report_changed_after_approval_shows_the_difference(kc, figures, kc_world):
     w = kc_world
-    submission = submission_submit(
-        actor=w.user(Role.PROVINCE_OFFICER), unit=w.khanh_hoa, year=YEAR, through_month=9
-    )
-    submission_decide(actor=w.user(Role.MINISTRY_OFFICER), submission_id=submission.pk, approve=True)
+    submission = approved_report(w, YEAR, 9)
     project = Project.objects.get(support_amount=400_000_000)  # the training project, under way
     entry_record(
         actor=w.user(Role.PROVINCE_APPROVER),

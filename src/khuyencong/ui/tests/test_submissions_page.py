@@ -1,5 +1,6 @@
-"""Report submissions in a real Chromium: Chị Lan (province officer) submits Khánh Hòa's 9-month report;
-Chị Hà (ministry officer) finds it in her inbox and returns it with a comment; Chị Lan reads the comment
+"""Report submissions in a real Chromium: Chị Lan (province officer, the centre) submits Khánh Hòa's
+9-month report; anh Minh (the Department's approver) finds it on his home page and sends it up; Chị Hà
+(ministry officer) finds it in her inbox and returns it with a comment; Chị Lan reads the comment
 and submits again; Chị Hà approves the new version; the period overview shows it. Screenshots of the
 list, the detail and the overview (desktop and phone) in var/screenshots."""
 
@@ -13,6 +14,7 @@ from khuyencong.testing.projects import make_project
 pytestmark = pytest.mark.browser
 
 OFFICER, MINISTRY = f"test.{Role.PROVINCE_OFFICER.value}", f"test.{Role.MINISTRY_OFFICER.value}"
+DEPARTMENT = f"test.{Role.PROVINCE_APPROVER.value}"
 RETURN_COMMENT = "Bổ sung số liệu giải ngân nhóm nội dung 2"
 
 
@@ -27,7 +29,22 @@ def _confirm_and_click(kc, selector):
         kc.page.click(selector)
 
 
-def test_submit_return_resubmit_approve(kc, kc_world):
+def _send(kc, submission):
+    """The Department's approver opens the report from "Việc chờ bạn" and approves and sends it."""
+    _switch(kc, DEPARTMENT)
+    kc.goto("/")
+    with kc.page.expect_navigation():
+        kc.page.click("[data-testid=queue-reports] a")
+    with kc.page.expect_navigation():
+        kc.page.click(f"[data-testid=awaiting] a[href='{url('submission_detail', submission.pk)}']")
+    assert kc.page.locator("[data-testid=action-approve]").inner_text().strip() == "Duyệt và gửi"
+    _confirm_and_click(kc, "[data-testid=action-approve]")
+    submission.refresh_from_db()
+    assert submission.status == "submitted"
+    kc.assert_clean()
+
+
+def test_submit_send_return_resubmit_approve(kc, kc_world):
     make_project(kc_world, state="settled", support=150_000_000)
     page = kc.page
     kc.login(OFFICER)
@@ -43,9 +60,12 @@ def test_submit_return_resubmit_approve(kc, kc_world):
     _confirm_and_click(kc, "[data-testid=submit-button]")
     first = Submission.objects.get()
     assert kc.path() == url("submission_detail", first.pk)
-    assert first.status == "submitted"
+    assert first.status == "prepared"
     assert "75,0 triệu đồng" in page.locator("[data-testid=figure-table]").inner_text()
+    assert page.locator("[data-testid=awaiting-department]").is_visible()
     kc.assert_clean()
+    _send(kc, first)
+    kc.screenshot("detail-sent")
 
     _switch(kc, MINISTRY)
     kc.goto(url("submission_list"))
@@ -69,13 +89,14 @@ def test_submit_return_resubmit_approve(kc, kc_world):
     second = Submission.objects.get(version=2)
     assert kc.path() == url("submission_detail", second.pk)
     kc.assert_clean()
+    _send(kc, second)
 
     _switch(kc, MINISTRY)
     kc.goto(url("submission_detail", second.pk))
     _confirm_and_click(kc, "[data-testid=action-approve]")
     second.refresh_from_db()
     assert second.status == "approved"
-    assert page.locator("[data-testid=history-row]").count() == 4
+    assert page.locator("[data-testid=history-row]").count() == 6
     kc.screenshot("detail-approved")
 
     kc.goto(url("submission_overview") + "?scope=region:mttn&year=2025&through_month=9")
