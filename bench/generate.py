@@ -51,6 +51,7 @@ from khuyencong.plans.models import LineTarget, Plan, PlanLine, PlanRevision
 from khuyencong.plans.services import registration_deadline
 from khuyencong.projects.choices import ImplementerKind, ProjectKind, ProjectState, StopDestination
 from khuyencong.projects.models import Deliverable, Project
+from khuyencong.projects.services.core import code_prefix
 
 BATCH = 5_000
 MILLION = 1_000_000
@@ -394,7 +395,10 @@ class Generator:
         originals: list[LedgerEntry] = []
         second: list[LedgerEntry] = []  # reversing entries: inserted once their originals have keys
         deliverables: list[Deliverable] = []
-        counters: dict[int, int] = defaultdict(int)
+        counters: dict[str, int] = defaultdict(int)  # per code series: province, source, year
+        prefixes = {
+            a.pk: code_prefix(a) for a in Agency.objects.select_related("jurisdiction_unit__province")
+        }
         for line, supports in zip(lines, line_projects, strict=True):
             if not supports:
                 continue
@@ -405,7 +409,8 @@ class Generator:
                 start_from = max(start_from, line.added_by.decision_date)
             for support in supports:
                 state = rng.choices(states, weights)[0]
-                counters[plan.agency_id] += 1
+                series = f"{prefixes[plan.agency_id]}-{plan.source_short}-{year}-"
+                counters[series] += 1
                 kind = rng.choices([ProjectKind.POINT, ProjectKind.GROUP, ProjectKind.TASK], [60, 25, 15])[0]
                 commune = rng.choice(place.communes)
                 est = rng.choice(place.establishments) if kind == ProjectKind.POINT else None
@@ -414,7 +419,7 @@ class Generator:
                 decision = min(decision, cutoff)
                 start = decision + dt.timedelta(days=rng.randint(5, 30))
                 project = Project(
-                    code=f"{plan.source.upper()}-{year}-{counters[plan.agency_id]:05d}",
+                    code=f"{series}{counters[series]:05d}",
                     year=year,
                     title=f"{line.activity.name} tại {commune.name}"[:500],
                     plan_line=line,

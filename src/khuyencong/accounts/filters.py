@@ -13,6 +13,21 @@ from .choices import AgencyKind
 from .selectors import current_provinces_visible
 
 
+class ProvinceFilter(django_filters.ModelChoiceFilter):
+    """Today's province, among those the user sees, on the path `field_name` (a project's
+    "location__current_province"). The panel offers it only to users who see more than one province;
+    the API takes it from anyone (a province outside the jurisdiction is refused as invalid)."""
+
+    def __init__(self, field_name: str, **kwargs) -> None:
+        kwargs.setdefault("label", _("Province"))
+        kwargs.setdefault("empty_label", _("all"))
+        super().__init__(field_name=field_name, queryset=AdministrativeUnit.objects.none(), **kwargs)
+
+    def bind(self, filterset: ListFilter) -> None:
+        self.queryset = current_provinces_visible(filterset.user)
+        self.shown = self.queryset.count() > 1
+
+
 class UnitFilter(ListFilter):
     q = django_filters.CharFilter(
         label=_("Name or code"),

@@ -38,6 +38,9 @@ class ListFilter(django_filters.FilterSet):
     def __init__(self, data: Any = None, queryset: QuerySet | None = None, *, request: Any = None, **kw: Any):
         self.user = kw.pop("user", None) or getattr(request, "user", None)
         super().__init__(data, queryset=queryset, request=request, **kw)
+        for item in self.filters.values():
+            if callable(bind := getattr(item, "bind", None)):
+                bind(self)  # a filter that offers what this user sees (accounts.filters.ProvinceFilter)
 
     class Meta:
         form = FilterForm
@@ -52,7 +55,12 @@ class ListFilter(django_filters.FilterSet):
     @property
     def form(self) -> forms.Form:
         if not hasattr(self, "_form"):
-            self.adjust_form(super().form)
+            form = super().form
+            for name, item in self.filters.items():
+                if not getattr(item, "shown", True) and name in form.fields:
+                    # it would say nothing to this user: not offered, still validated (the API's 422)
+                    form.fields[name].widget = forms.HiddenInput()
+            self.adjust_form(form)
         return self._form
 
     def adjust_form(self, form: forms.Form) -> None:

@@ -11,9 +11,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.accounts.selectors import current_provinces_visible
+from khuyencong.accounts.filters import ProvinceFilter
 from khuyencong.core.filters import ChoiceFilter, FilterForm, ListFilter
-from khuyencong.geo.models import AdministrativeUnit
 
 from .choices import PRIORITY_FLAGS, LegalForm
 from .forms import industry_choices
@@ -54,11 +53,8 @@ class EstablishmentFilter(ListFilter):
         max_length=100,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. banh trang, 0100109106"), "type": "search"}),
     )
-    province = django_filters.ModelChoiceFilter(
-        label=_("Province (today)"),
-        field_name="commune__current_province",
-        queryset=AdministrativeUnit.objects.none(),
-        empty_label=_("All in your jurisdiction"),
+    province = ProvinceFilter(
+        "commune__current_province", label=_("Province (today)"), empty_label=_("All in your jurisdiction")
     )
     legal_form = ChoiceFilter(
         label=_("Legal form"),
@@ -84,10 +80,6 @@ class EstablishmentFilter(ListFilter):
 
     class Meta:
         form = EstablishmentFilterForm
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.filters["province"].queryset = current_provinces_visible(self.user)
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return establishment_search(qs, value)

@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.accounts.filters import ProvinceFilter
 from khuyencong.core.filters import ChoiceFilter, ListFilter, YearFilter
 
 from .choices import FundingSource, PlanStatus
@@ -16,6 +17,7 @@ class PlanFilter(ListFilter):
     year = YearFilter(field_name="year")
     source = ChoiceFilter(label=_("Funding source"), choices=FundingSource.choices)
     status = ChoiceFilter(label=_("Status"), choices=PlanStatus.choices)
+    province = ProvinceFilter("unit__current_province")
     late = django_filters.BooleanFilter(
         label=_("Registered late only"), method="registered_late", widget=forms.CheckboxInput
     )

@@ -7,11 +7,10 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.accounts.selectors import current_provinces_visible
+from khuyencong.accounts.filters import ProvinceFilter
 from khuyencong.catalog.models import Activity
 from khuyencong.core.filters import ChoiceFilter, ListFilter, YearFilter
 from khuyencong.core.search import folded_search
-from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.plans.choices import FundingSource
 
 from .choices import ProjectKind, ProjectState
@@ -39,12 +38,7 @@ class ProjectFilter(ListFilter):
         choices=[(FundingSource.NATIONAL, "KCQG"), (FundingSource.LOCAL, "KCĐP")],
         empty_label=_("all"),
     )
-    province = django_filters.ModelChoiceFilter(
-        label=_("Province"),
-        field_name="location__current_province",
-        queryset=AdministrativeUnit.objects.none(),
-        empty_label=_("all"),
-    )
+    province = ProvinceFilter("location__current_province")
     kind = ChoiceFilter(label=_("Kind"), choices=ProjectKind.choices, empty_label=_("all"))
     activity = django_filters.ModelChoiceFilter(
         label=_("Activity"),
@@ -66,13 +60,6 @@ class ProjectFilter(ListFilter):
         self.filters["year"].extra["widget"] = forms.Select(
             choices=[("", _("all")), *((y, y) for y in years)]
         )
-        provinces = current_provinces_visible(self.user)
-        self.filters["province"].queryset = provinces
-        self.many_provinces = provinces.count() > 1
-
-    def adjust_form(self, form: forms.Form) -> None:
-        if not self.many_provinces:
-            del form.fields["province"]  # one province: the filter would say nothing
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return folded_search(qs, ("code", "title"), value)

@@ -176,9 +176,7 @@ class Project(models.Model):
         verbose_name_plural = _("projects")
         ordering = ["-year", "code"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["year", "managing_agency", "code"], name="projects_project_code_unique"
-            ),
+            models.UniqueConstraint(fields=["code"], name="projects_project_code_national"),
             models.CheckConstraint(
                 condition=Q(support_amount__gte=0) & Q(counterpart_amount__gte=0) & Q(other_amount__gte=0),
                 name="projects_project_amounts_not_negative",

@@ -75,7 +75,7 @@ class ProjectList(ListPage):
             "total_disbursed": money().disbursed_total(rows),
             "overdue_count": len(overdue_in(rows)),
             "can_create": allows(request.user, Action.CHANGE),
-            "many_provinces": filterset.many_provinces,
+            "many_provinces": filterset.filters["province"].shown,
         }
 
     def decorate(self, request, projects: list[Project]) -> None:

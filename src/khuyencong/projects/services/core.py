@@ -25,6 +25,7 @@ from khuyencong.core.money import whole_dong
 from khuyencong.core.reference import LoadReport, read_json
 from khuyencong.core.versioning import check_version, save_new_version
 from khuyencong.establishments.models import Establishment
+from khuyencong.geo.choices import Level
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.geo.selectors import carried_area_q
 from khuyencong.plans.models import PlanLine
@@ -305,12 +306,27 @@ def _carrier(agency: Agency, start: Any) -> Agency:
     return agency
 
 
+NATIONAL_CODE_PREFIX = "TW"  # trung ương: agencies of the nation or a region
+
+
+def code_prefix(agency: Agency) -> str:
+    """What starts the codes of the projects `agency` manages: the GSO code of its province (the
+    province a commune lies in), or TW for the ministry and the regions — so that a code tells a
+    project apart nationally (56-KCĐP-2025-001 is Khánh Hòa's, 01-KCĐP-2025-001 Hà Nội's)."""
+    unit = agency.jurisdiction_unit
+    if unit is None:
+        return NATIONAL_CODE_PREFIX
+    province = unit if unit.level == Level.PROVINCE else (unit.province or unit.current_province or unit)
+    return province.code
+
+
 def _next_code(agency: Agency, line: PlanLine) -> str:
-    prefix = f"{line.plan.source_short}-{line.plan.year}-"
-    taken = Project.objects.filter(managing_agency=agency, year=line.plan.year, code__startswith=prefix)
-    numbers = [
-        int(c[len(prefix) :]) for c in taken.values_list("code", flat=True) if c[len(prefix) :].isdigit()
-    ]
+    """The next free code of the province, source and year: numbered across every agency that shares
+    the prefix (an old province's centre and its successor keep one series), unique nationally."""
+    Agency.objects.select_for_update().filter(pk=agency.pk).first()  # one numbering at a time
+    prefix = f"{code_prefix(agency)}-{line.plan.source_short}-{line.plan.year}-"
+    taken = Project.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+    numbers = [int(c[len(prefix) :]) for c in taken if c[len(prefix) :].isdigit()]
     return f"{prefix}{max(numbers, default=0) + 1:03d}"
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 import khuyencong.urls  # noqa: F401  (the list pages register when their views load)
 from khuyencong.accounts.choices import Role
+from khuyencong.accounts.filters import ProvinceFilter
 from khuyencong.core.lists import LISTS
 from khuyencong.events.tests import builders as events
 from khuyencong.testing.projects import make_project
@@ -81,3 +82,39 @@ def test_numbers_and_dates_come_in_order(client, world, rows, name, key):
             continue
         present = [v for v in values if v is not None]
         assert present == sorted(present, reverse=descending), (name, sort, values)
+
+
+BY_PROVINCE = sorted(
+    name
+    for name, page in LISTS.items()
+    if page.filterset_class
+    and any(isinstance(f, ProvinceFilter) for f in page.filterset_class.base_filters.values())
+)
+
+
+def test_the_lists_a_multi_province_user_reads_filter_by_province():
+    assert set(BY_PROVINCE) >= {
+        "establishments.list",
+        "plans.list",
+        "projects.list",
+        "events.fairs",
+        "events.selections",
+        "events.titles",
+        "events.trainings",
+    }
+
+
+@pytest.mark.parametrize("name", BY_PROVINCE)
+def test_the_province_filter_splits_a_list_and_is_offered_to_who_sees_several(client, world, rows, name):
+    client.force_login(world.user(Role.MINISTRY_OFFICER))
+    url = reverse(URLS[name])
+    everything = client.get(url)
+    assert not everything.context["form"]["province"].is_hidden
+    count = lambda response: response.context["page"].paginator.count  # noqa: E731
+    in_khanh_hoa = count(client.get(url, {"province": world.khanh_hoa.pk}))
+    in_ha_noi = count(client.get(url, {"province": world.ha_noi.pk}))
+    # every row of the fixture is in Khánh Hòa or Hà Nội (or national: a selection without a unit)
+    assert in_khanh_hoa + in_ha_noi <= count(everything)
+    assert in_khanh_hoa > 0
+    client.force_login(world.user(Role.PROVINCE_OFFICER))
+    assert client.get(url).context["form"]["province"].is_hidden  # one province: not offered

@@ -24,7 +24,7 @@ def test_create_edit_and_read_a_project(officer, world):
     created = call(officer, "post", "project_create", [], _new(world))
     assert created.status_code == 201, created.content
     body = created.json()
-    assert body["code"] == f"KCĐP-{YEAR}-001"
+    assert body["code"] == f"56-KCĐP-{YEAR}-001"  # unique nationally: the province first
     assert body["source"] == "kcdp"
     assert body["activity"] == "may-moc-thiet-bi"
     assert body["plan_line"]["activity"] == "may-moc-thiet-bi"
