@@ -6,11 +6,13 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from khuyencong.accounts.jurisdiction import restrict, scope_of
+from khuyencong.catalog.choices import ProgrammeKind
 from khuyencong.catalog.models import Programme
 from khuyencong.core.forms import KcForm, VnDateField
 from khuyencong.geo.models import AdministrativeUnit, Region
@@ -50,7 +52,18 @@ def year_choices(year: int) -> list[tuple[int, int]]:
     return [(y, y) for y in sorted(years, reverse=True)]
 
 
-def period_choices() -> list[tuple[Any, Any]]:
+def programmes_for(user: Any) -> Any:
+    """The programmes a user reports on: the national ones and those of the provinces (then or now) in
+    the user's jurisdiction — a province officer is not offered another province's programme."""
+    programmes = Programme.objects.exclude(kind=ProgrammeKind.DECREE)
+    if user is None or scope_of(user).nation:
+        return programmes
+    return programmes.filter(
+        Q(kind=ProgrammeKind.NATIONAL) | Q(unit__in=restrict(AdministrativeUnit.objects.all(), user))
+    )
+
+
+def period_choices(user: Any = None) -> list[tuple[Any, Any]]:
     kinds = supported_period_kinds()
     months = [
         (f"m{m}", ngettext("%(n)s month from 1 January", "%(n)s months from 1 January", m) % {"n": m})
@@ -66,7 +79,7 @@ def period_choices() -> list[tuple[Any, Any]]:
         # The first half-year is "6 months from 1 January" (m6), listed once; a link with h1 still works.
         choices.append((_("Half-year"), [("h2", _("Second half-year"))]))
     if "programme" in kinds:
-        programmes = [(f"p:{p.code}", p.name) for p in Programme.objects.exclude(kind="decree")]
+        programmes = [(f"p:{p.code}", p.name) for p in programmes_for(user)]
         if programmes:
             choices.append((_("Whole programme"), programmes))
     return choices
@@ -125,7 +138,7 @@ class ReportForm(KcForm):
         self.user = user
         self.fields["scope"].widget.choices = [("", _("— choose —")), *scope_choices(user, year)]
         self.fields["year"].widget.choices = year_choices(year)
-        self.fields["period"].widget.choices = period_choices()
+        self.fields["period"].widget.choices = period_choices(user)
 
     @staticmethod
     def _year(value: Any, default: int) -> int:

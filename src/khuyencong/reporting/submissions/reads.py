@@ -22,7 +22,7 @@ from khuyencong.geo.selectors import provinces_on
 from ..access import covers_province, may_submit
 from ..imports import raise_import_invalid, read_file
 from ..live import Period
-from ..models import Submission
+from ..models import ReportDeadline, Submission
 from ..selectors import submissions_visible
 from ..services import content_key  # the key the import compares with: the same figures, the same key
 
@@ -118,8 +118,15 @@ def require_import(user: Any) -> None:
 
 
 def default_period(today: dt.date | None = None) -> tuple[int, int]:
-    """The period most likely reported now: through the last month that has ended."""
+    """The period most likely reported now: the latest that has a report deadline and has ended (the
+    9-month report from October to December, the annual one in January); without deadlines, through
+    the last month that has ended."""
     today = today or timezone.localdate()
+    months = sorted(set(ReportDeadline.objects.values_list("through_month", flat=True)), reverse=True)
+    for year in (today.year, today.year - 1):
+        for month in months:
+            if Period(year, month).end < today:
+                return year, month
     return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
 
 

@@ -266,3 +266,30 @@ def test_each_period_is_offered_once(client, world):
             labels += [str(sub) for _v, sub in label] if isinstance(label, list) else [str(label)]
     assert labels.count("6 tháng đầu năm") == 1
     assert len(labels) == len(set(labels))
+
+
+def test_the_submit_form_and_the_overview_default_to_the_latest_period_with_a_deadline(client, world):
+    """They defaulted to "through November" on 2 December, a period nobody reports."""
+    from khuyencong.reporting.submissions.reads import default_period
+
+    assert default_period(dt.date(2026, 12, 3)) == (2026, 9)  # the 9-month report
+    assert default_period(dt.date(2027, 1, 20)) == (2026, 12)  # the annual report
+    assert default_period(dt.date(2026, 8, 5)) == (2026, 7)
+    assert default_period(dt.date(2026, 3, 1)) == (2025, 12)
+    client.force_login(world.user(Role.PROVINCE_OFFICER))
+    page = client.get(reverse("reporting:submission_list"))
+    expected = default_period()
+    form = page.context["submit_form"]
+    assert (form["year"].value(), form["through_month"].value()) == expected
+
+
+def test_a_province_officer_is_offered_only_the_programmes_of_their_province(world):
+    from khuyencong.reporting.forms import period_choices
+
+    def programmes(user):
+        groups = [label for _group, label in period_choices(user) if isinstance(label, list)]
+        return {value for group in groups for value, _label in group if str(value).startswith("p:")}
+
+    national = {"p:ctkcqg-2021-2025", "p:ctkcqg-2026-2030"}
+    assert programmes(world.user(Role.MINISTRY_OFFICER)) == national | {"p:ctkc-dong-nai-2021-2025"}
+    assert programmes(world.user(Role.PROVINCE_OFFICER)) == national  # Khánh Hòa: not Đồng Nai's
