@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,6 +28,7 @@ from .forms import (
     SubmitForm,
 )
 from .models import Plan, PlanLine, PlanRevision
+from .ports import line_use
 from .selectors import lines_in_force_q, plans_visible, with_amount_in_force
 from .workflow import AUDIT_LABELS, actions_for
 
@@ -84,8 +86,16 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         by_group[group] += line.amount
         for t in line.targets.all():
             targets[t.indicator] += t.planned
+    used = line_use().used([ln for ln in lines if ln.pk in in_force_ids], today) if approved else {}
+    may_create = allows(request.user, Action.CHANGE)
     for line in lines:
         line.in_force = line.pk in in_force_ids
+        if approved and line.in_force:
+            line.used = used.get(line.pk, 0)
+            line.room = line.amount - line.used
+            line.create_url = (
+                f"{reverse('projects:create')}?plan_line={line.pk}" if may_create and line.room > 0 else ""
+            )
     revisions = list(plan.revisions.order_by("number"))
     for revision in revisions:
         revision.added = [ln for ln in lines if ln.added_by_id == revision.pk]
@@ -100,6 +110,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "lines": lines,
             "total": sum(ln.amount for ln in counted),
+            "approved": approved,
+            "total_used": sum(used.values()),
             "by_group": sorted(by_group.items(), key=lambda kv: kv[0].number if kv[0] else 99),
             "targets": sorted(targets.items(), key=lambda kv: kv[0].name),
             "revisions": revisions,

@@ -6,6 +6,13 @@ class ProjectsConfig(AppConfig):
     name = "khuyencong.projects"
     verbose_name = _("Projects")
 
+    def ready(self) -> None:
+        from khuyencong.plans.ports import bind_line_use
+
+        from .services.core import LineUse
+
+        bind_line_use(LineUse())
+
     def load_reference(self, *, report, only_provinces=None):
         from .services import project_reference_load
 

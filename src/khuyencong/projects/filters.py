@@ -47,6 +47,12 @@ class ProjectFilter(ListFilter):
         queryset=Activity.objects.order_by("name"),
         empty_label=_("all"),
     )
+    plan_line = django_filters.NumberFilter(
+        label=_("Plan line"),
+        field_name="plan_line",
+        widget=forms.HiddenInput,
+        help_text=_("The projects of one plan line (its link on the plan page)"),
+    )
     overdue = django_filters.BooleanFilter(
         label=_("Only overdue"),
         method="by_overdue",

@@ -205,7 +205,10 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def project_create(request: HttpRequest) -> HttpResponse:
     require_change(request, allows(request.user, Action.CHANGE))
-    form = ProjectForm(request.POST or None, user=request.user, initial={"units_count": 1})
+    initial: dict = {"units_count": 1}
+    if (line := request.GET.get("plan_line", "")).isdigit():
+        initial["plan_line"] = int(line)  # "Create a project" from a plan line (offered if visible)
+    form = ProjectForm(request.POST or None, user=request.user, initial=initial)
 
     def create(data: dict) -> Project:
         data = dict(data)

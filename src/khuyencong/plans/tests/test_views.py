@@ -152,3 +152,29 @@ def test_a_refused_approval_keeps_what_was_typed_and_says_which_field(client, wo
     assert plan.status == PlanStatus.SUBMITTED
     again = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()  # kept for one view
     assert 'value="32/13/2026"' not in again
+
+
+def test_a_plan_line_shows_its_room_and_offers_a_project_from_it(client, world):
+    """The line's room is the projects' own definition (projects.services.line_room), and "Create a
+    project" opens the project form on that line."""
+    from khuyencong.projects.services.core import line_room
+    from khuyencong.testing.projects import LINE_AMOUNT, make_project
+
+    project = make_project(world, state="approved", support=150_000_000)
+    line = project.plan_line
+    client.force_login(world.user(Role.PROVINCE_OFFICER))
+    page = client.get(reverse("plans:detail", args=[line.plan_id]))
+    lines = {ln.pk: ln for ln in page.context["lines"]}
+    room = line_room(line, dt.date.today())
+    assert room == LINE_AMOUNT - 150_000_000
+    assert (lines[line.pk].used, lines[line.pk].room) == (150_000_000, room)
+    body = page.content.decode()
+    create = f"{reverse('projects:create')}?plan_line={line.pk}"
+    assert create in body
+    assert f"{reverse('projects:list')}?plan_line={line.pk}" in body
+    form = client.get(create).context["form"]
+    assert form["plan_line"].value() == line.pk
+    listed = client.get(reverse("projects:list"), {"plan_line": line.pk}).context["page"]
+    assert list(listed) == [project]
+    client.force_login(world.user(Role.AUDITOR))  # reads the room, creates nothing
+    assert create not in client.get(reverse("plans:detail", args=[line.plan_id])).content.decode()
