@@ -37,6 +37,25 @@ def tax_code_error(code: str) -> str | None:
     return None
 
 
+def phone_error(text: str) -> str | None:
+    """Why a phone field is invalid, or None: each number (several may be separated by "," ";" or "/")
+    has 10 or 11 digits starting with 0, or +84 and 9 or 10 digits; spaces, dots, dashes and
+    parentheses are allowed between the digits."""
+    for part in re.split(r"[,;/]", text):
+        number = re.sub(r"[\s.\-()]", "", part)
+        if not number:
+            continue
+        if not re.fullmatch(r"(0\d{9,10}|\+84\d{9,10})", number):
+            return str(
+                _(
+                    "“%(text)s” is not a phone number: 10 or 11 digits starting with 0 (or +84), "
+                    "e.g. 0258 3822 123."
+                )
+                % {"text": part.strip()}
+            )
+    return None
+
+
 # Words that say what kind of body it is, not which one: dropped before comparing names.
 _PREFIXES = [
     "cong ty trach nhiem huu han mot thanh vien",

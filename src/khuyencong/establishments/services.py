@@ -25,7 +25,7 @@ from khuyencong.geo.choices import Level, UnitType
 from khuyencong.geo.models import AdministrativeUnit
 
 from .choices import EDITABLE_FLAGS, LegalForm
-from .identity import comparable_name, normalize_tax_code, tax_code_error
+from .identity import comparable_name, normalize_tax_code, phone_error, tax_code_error
 from .models import EligibilityRule, Establishment, Industry
 
 REFERENCE = Path(__file__).parent / "reference"
@@ -111,6 +111,11 @@ def _snapshot(est: Establishment) -> dict[str, Any]:
     return snapshot(est, EDITABLE_FIELDS)
 
 
+# Bodies registered under the Enterprise Law: their enterprise code is their tax code. (Cooperatives
+# have one too since 2013, but the records kept of older ones often lack it: not required of them.)
+REGISTERED_FORMS = (LegalForm.ENTERPRISE,)
+
+
 def _clean(actor: Any, data: dict[str, Any], *, instance: Establishment | None = None) -> dict[str, Any]:
     """Check every field; raise ValidationFailed with all field errors at once (code, field, message)."""
     errors: dict[str, str] = {}
@@ -150,6 +155,15 @@ def _clean(actor: Any, data: dict[str, Any], *, instance: Establishment | None =
         limit = getattr(Establishment._meta.get_field(name), "max_length", None)
         if isinstance(value, str) and limit and len(value) > limit:
             errors[name] = str(_("At most %(limit)s characters.") % {"limit": limit})
+    legal_form = cleaned.get("legal_form", instance.legal_form if instance else "")
+    tax_code = cleaned.get("tax_code", instance.tax_code if instance else "")
+    if legal_form in REGISTERED_FORMS and not tax_code and "tax_code" not in errors:
+        errors["tax_code"] = str(
+            _("A %(form)s is registered with a tax code (mã số doanh nghiệp): enter it.")
+            % {"form": LegalForm(legal_form).label}
+        )
+    if (phone := cleaned.get("phone")) and "phone" not in errors and (message := phone_error(str(phone))):
+        errors["phone"] = message
     email = cleaned.get("email")
     if email and "email" not in errors:
         try:

@@ -204,6 +204,38 @@ def _bounded(sheet: str, rows: Any, limits: ImportLimits) -> list[list[Any]]:
     return kept
 
 
+# Files people send instead of the workbook, told by their first bytes (or, for a zip, its parts).
+SIGNATURES = (
+    (b"%PDF", "PDF"),
+    (b"\xd0\xcf\x11\xe0", "Excel 97–2003 (XLS) / Word 97–2003 (DOC)"),
+    (b"{\\rtf", "RTF"),
+    (b"\x89PNG", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+)
+
+
+def file_kind(name: str, content: bytes) -> str | None:
+    """What the file is when it is not an XLSX workbook nor CSV text ("PDF", "Word (DOCX)"…), or None."""
+    for signature, kind in SIGNATURES:
+        if content.startswith(signature):
+            return kind
+    if content[:2] == b"PK":
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                parts = archive.namelist()
+        except zipfile.BadZipFile:
+            return None  # said as unreadable by the workbook reader
+        if any(p.startswith("word/") for p in parts):
+            return "Word (DOCX)"
+        if any(p.startswith("ppt/") for p in parts):
+            return "PowerPoint (PPTX)"
+        if "content.xml" in parts:
+            return "OpenDocument (ODS/ODT)"
+        if not any(p.startswith("xl/") for p in parts):
+            return "ZIP"
+    return None
+
+
 def _sheets(name: str, content: bytes, limits: ImportLimits) -> dict[str, list[list[Any]]]:
     """The file's sheets as rows of cell values (CSV: one sheet, named by its columns)."""
     if content[:2] == b"PK":
@@ -417,6 +449,19 @@ UNREADABLE = (
 
 def read_file(name: str, content: bytes, limits: ImportLimits | None = None) -> ParsedFile:
     reader = _Reader(limits or ImportLimits.from_settings())
+    if kind := file_kind(name, content):
+        reader.error(
+            "",
+            0,
+            "",
+            "wrong_file_type",
+            _(
+                "Wrong file type (%(kind)s); expected XLSX or CSV: download the template, fill it in and "
+                "upload it."
+            )
+            % {"kind": kind},
+        )
+        return reader.result
     try:
         sheets = _sheets(name, content, reader.limits)
     except FileTooLarge as exc:

@@ -193,3 +193,25 @@ def test_lengths_and_email_are_checked(world, officer):
     with pytest.raises(ValidationFailed) as error:
         _create(officer, world.phan_rang, name="x" * 301, email="khong-phai-email")
     assert set(error.value.details["errors"]) == {"name", "email"}
+
+
+def test_an_enterprise_needs_its_tax_code_and_a_phone_must_be_a_number(world, officer):
+    with pytest.raises(ValidationFailed) as error:
+        _create(officer, world.phan_rang, legal_form=LegalForm.ENTERPRISE, phone="abc")
+    errors = error.value.details["errors"]
+    assert set(errors) == {"tax_code", "phone"}
+    assert "mã số doanh nghiệp" in errors["tax_code"]
+    assert "“abc”" in errors["phone"]
+    assert not Establishment.objects.exists()
+    household = _create(officer, world.phan_rang, phone="0258 3822 123; +84 905.123.456")
+    assert household.tax_code == ""  # a household business may have none
+    enterprise = _create(
+        officer,
+        world.phan_rang,
+        name="Công ty TNHH Gốm Bàu Trúc",
+        legal_form=LegalForm.ENTERPRISE,
+        tax_code="0100109106",
+    )
+    with pytest.raises(ValidationFailed) as changed:  # turning it back into one without a code is refused too
+        establishment_update(actor=officer, establishment=enterprise, version=enterprise.version, tax_code="")
+    assert set(changed.value.details["errors"]) == {"tax_code"}

@@ -63,7 +63,9 @@ def registry(world):
             fifty_plus_workers=True,
             women_owned=True,
         ),
-        "trader": _create(world, world.phan_rang, '=HYPERLINK("http://x")', industry=None, phone="+84 912"),
+        "trader": _create(
+            world, world.phan_rang, '=HYPERLINK("http://x")', industry=None, phone="+84 912 345 678"
+        ),
         "ha_noi": _create(world, world.ha_noi_commune, "Cơ sở bánh tráng Thủ Đô"),
     }
 
@@ -143,7 +145,7 @@ def test_csv_export_has_exactly_the_filtered_rows_and_is_injection_safe(officer_
     assert len(everything) == 3
     trader = next(r for r in everything if int(r[0]) == registry["trader"].pk)
     assert trader[1] == '\'=HYPERLINK("http://x")'
-    assert "'+84 912" in trader
+    assert "'+84 912 345 678" in trader
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in everything for cell in row)
     assert all("Thủ Đô" not in cell for row in everything for cell in row)
 

@@ -119,3 +119,27 @@ def test_command_reports_errors_by_row_and_column(world, tmp_path):
     out = StringIO()
     call_command("import_submissions", str(good), "--as", world.user(Role.SYSTEM_ADMIN).username, stdout=out)
     assert "2 submission(s) created" in out.getvalue()
+
+
+def test_a_file_of_the_wrong_kind_is_named_as_such(world):
+    """A PDF given to the figures import was "seven missing columns"; it is one error naming its type."""
+    import zipfile
+
+    from khuyencong.reporting.imports import read_file
+
+    docx = io.BytesIO()
+    with zipfile.ZipFile(docx, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    for name, content, kind in (
+        ("bao-cao.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
+        ("bao-cao.docx", docx.getvalue(), "Word (DOCX)"),
+        ("bao-cao.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "XLS"),
+    ):
+        (error,) = read_file(name, content).errors
+        assert error.code == "wrong_file_type", name
+        assert kind in error.message
+        assert "XLSX or CSV" in error.message
+        with pytest.raises(DomainError) as refused:
+            submissions_import(actor=world.user(Role.SYSTEM_ADMIN), name=name, content=content, approve=True)
+        assert refused.value.details["errors"][0]["code"] == "wrong_file_type"
+    assert not Submission.objects.exists()
