@@ -135,3 +135,25 @@ def demo_seed(*, report: LoadReport) -> None:
                 difficult_area=rng.random() < 0.2,
             )
             report.created["establishments"] += 1
+
+
+@transaction.atomic
+def demo_link_representative(*, report: LoadReport) -> None:
+    """Ông Tư represents the establishment of his commune that carries out the most projects (so that
+    his home, establishment and project pages are not empty). Idempotent."""
+    from django.db.models import Count
+
+    from khuyencong.establishments.models import Representative
+
+    user = User.objects.filter(username="ong.tu").select_related("agency__jurisdiction_unit").first()
+    if user is None or Representative.objects.filter(user=user).exists() or user.agency is None:
+        return
+    establishment = (
+        Establishment.objects.filter(commune=user.agency.jurisdiction_unit, merged_into__isnull=True)
+        .annotate(n=Count("projects_implemented"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    if establishment is not None:
+        Representative.objects.create(user=user, establishment=establishment)
+        report.created["establishment representatives"] += 1

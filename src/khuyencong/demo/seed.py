@@ -9,6 +9,7 @@ STEPS = (
     establishments.demo_seed,  # the registry of establishments
     plans.demo_seed,  # three years of plans, each revised
     programme.demo_seed,  # projects in every state, contracts, the ledger
+    establishments.demo_link_representative,  # ông Tư represents an establishment with projects
     events.demo_seed,  # fairs, selections, titles, trainings
     reporting.demo_seed,  # submissions in every state
 )

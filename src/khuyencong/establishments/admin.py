@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from khuyencong.core.admin_audit import AuditedAdmin
 
-from .models import EligibilityRule, Establishment, Industry
+from .models import EligibilityRule, Establishment, Industry, Representative
 
 
 @admin.register(Industry)
@@ -34,3 +34,12 @@ class EstablishmentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Representative)
+class RepresentativeAdmin(AuditedAdmin):
+    """Which user represents which establishment: set by the system administrator."""
+
+    list_display = ["user", "establishment", "since"]
+    search_fields = ["user__username", "user__full_name", "establishment__name"]
+    raw_id_fields = ["user", "establishment"]

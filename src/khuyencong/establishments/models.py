@@ -4,6 +4,7 @@ An establishment keeps the commune it was registered in (a legacy commune stays 
 and reports roll it up through the unit's successor links. Rows are written only by services.py.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -137,3 +138,32 @@ class Establishment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.merged_into_id is None
+
+
+class Representative(models.Model):
+    """A user who represents an establishment (its owner, director or appointed contact). A user whose
+    only role is the establishment representative's sees only the establishments they represent, and
+    their projects (establishments.selectors.represented_by)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="represents"
+    )
+    establishment = models.ForeignKey(
+        Establishment,
+        verbose_name=_("establishment"),
+        on_delete=models.CASCADE,
+        related_name="representatives",
+    )
+    since = models.DateField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("establishment representative")
+        verbose_name_plural = _("establishment representatives")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "establishment"], name="establishments_representative_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.establishment}"

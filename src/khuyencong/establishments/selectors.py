@@ -3,6 +3,7 @@ from typing import Any
 
 from django.db.models import F, Q, QuerySet
 
+from khuyencong.accounts.choices import Role
 from khuyencong.accounts.jurisdiction import Action, restrict
 from khuyencong.core.text import fold
 from khuyencong.geo.choices import Level, UnitType
@@ -18,7 +19,22 @@ def establishments_visible(
     qs = Establishment.objects.select_related("commune", "commune__current_province", "industry")
     if not include_merged:
         qs = qs.filter(merged_into__isnull=True)
+    if represents_only(user):
+        qs = qs.filter(representatives__user=user)
     return restrict(qs, user, action)
+
+
+def represents_only(user: Any) -> bool:
+    """Is the user's only role the establishment representative's? They see their establishments only."""
+    roles = getattr(user, "role_set", None)
+    return bool(roles) and roles <= {Role.ESTABLISHMENT_REP}
+
+
+def represented_by(user: Any) -> QuerySet[Establishment]:
+    """The establishments the user represents (the home page's "your establishment")."""
+    return Establishment.objects.filter(representatives__user=user, merged_into__isnull=True).select_related(
+        "commune", "commune__current_province"
+    )
 
 
 def establishment_search(qs: QuerySet[Establishment], text: str) -> QuerySet[Establishment]:

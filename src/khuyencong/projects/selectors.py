@@ -13,15 +13,25 @@ from django.db.models.functions import ExtractYear, Greatest
 from django.utils import timezone
 
 from khuyencong.accounts.jurisdiction import Action, allows, restrict
+from khuyencong.establishments.selectors import represented_by, represents_only
 from khuyencong.plans.services import approvable_sources
 
 from .choices import DeadlineKind, ProjectState
-from .models import Adjustment, DeadlineRule, ProgressReport, Project
+from .models import Adjustment, DeadlineRule, Participant, ProgressReport, Project
 
 
 def projects_visible(user: Any, action: Action = Action.VIEW) -> QuerySet[Project]:
+    """The projects in the user's jurisdiction; for an establishment's representative, those their
+    establishments carry out or take part in."""
+    qs = Project.objects.all()
+    if represents_only(user):
+        theirs = represented_by(user)
+        qs = qs.filter(
+            Q(implementer_establishment__in=theirs)
+            | Q(pk__in=Participant.objects.filter(establishment__in=theirs).values("project"))
+        )
     return restrict(
-        Project.objects.select_related(
+        qs.select_related(
             "plan_line__plan",
             "plan_line__activity",
             "managing_agency",

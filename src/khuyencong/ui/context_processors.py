@@ -1,7 +1,7 @@
 from django.conf import settings
 
-from khuyencong.accounts.choices import Role
 from khuyencong.accounts.jurisdiction import scope_of
+from khuyencong.establishments.selectors import represents_only
 
 # What the menu offers to a user who only represents an establishment: their projects, events and
 # establishment, and the catalogue's norms; no plans, payments, reports or API tokens.
@@ -19,8 +19,7 @@ FULL_MENU = ESTABLISHMENT_MENU | {
 
 
 def menu_of(user) -> set[str]:
-    roles = user.role_set
-    return ESTABLISHMENT_MENU if roles and roles <= {Role.ESTABLISHMENT_REP} else FULL_MENU
+    return ESTABLISHMENT_MENU if represents_only(user) else FULL_MENU
 
 
 def shell(request):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.accounts.jurisdiction import Action, restrict, scope_of
-from khuyencong.establishments.selectors import establishments_visible
+from khuyencong.establishments.selectors import establishments_visible, represented_by, represents_only
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.geo.selectors import memberships_in
 from khuyencong.plans.choices import FundingSource, PlanStatus
@@ -72,6 +72,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "reports_due": reports_due(user),
             "awaiting_count": awaiting,
             "queue": work_queue(user, reports_awaiting=awaiting),
+            "represented": list(represented_by(user)[:10]) if represents_only(user) else None,
         },
     )
 
