@@ -154,6 +154,20 @@ def demo_link_representative(*, report: LoadReport) -> None:
         .order_by("-n", "pk")
         .first()
     )
-    if establishment is not None:
-        Representative.objects.create(user=user, establishment=establishment)
-        report.created["establishment representatives"] += 1
+    if establishment is None:  # none registered in his commune yet: his own household business
+        actor = User.objects.filter(username="quantri").first()
+        commune = user.agency.jurisdiction_unit
+        establishment = establishment_create(
+            actor=actor,
+            confirm_duplicate=True,
+            legal_form=LegalForm.HOUSEHOLD_BUSINESS,
+            name=f"Cơ sở bánh tráng {user.full_name}",
+            address=f"Thôn 2, {commune.name}",
+            commune=commune,
+            main_products="Bánh tráng",
+            industry=Industry.objects.filter(code="10").first(),
+            representative=user.full_name,
+            workers=6,
+        )
+    Representative.objects.create(user=user, establishment=establishment)
+    report.created["establishment representatives"] += 1

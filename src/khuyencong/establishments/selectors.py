@@ -10,7 +10,7 @@ from khuyencong.geo.choices import Level, UnitType
 from khuyencong.geo.models import AdministrativeUnit
 
 from .identity import comparable_name, normalize_tax_code
-from .models import EligibilityRule, Establishment
+from .models import EligibilityRule, Establishment, Representative
 
 
 def establishments_visible(
@@ -19,7 +19,7 @@ def establishments_visible(
     qs = Establishment.objects.select_related("commune", "commune__current_province", "industry")
     if not include_merged:
         qs = qs.filter(merged_into__isnull=True)
-    if represents_only(user):
+    if linked_representative(user):
         qs = qs.filter(representatives__user=user)
     return restrict(qs, user, action)
 
@@ -28,6 +28,12 @@ def represents_only(user: Any) -> bool:
     """Is the user's only role the establishment representative's? They see their establishments only."""
     roles = getattr(user, "role_set", None)
     return bool(roles) and roles <= {Role.ESTABLISHMENT_REP}
+
+
+def linked_representative(user: Any) -> bool:
+    """A user who only represents establishments and is linked to some: they see those only. (One not
+    linked yet reads their jurisdiction as before, and their home page says how to get linked.)"""
+    return represents_only(user) and Representative.objects.filter(user=user).exists()
 
 
 def represented_by(user: Any) -> QuerySet[Establishment]:

@@ -13,7 +13,7 @@ from django.db.models.functions import ExtractYear, Greatest
 from django.utils import timezone
 
 from khuyencong.accounts.jurisdiction import Action, allows, restrict
-from khuyencong.establishments.selectors import represented_by, represents_only
+from khuyencong.establishments.selectors import linked_representative, represented_by
 from khuyencong.plans.services import approvable_sources
 
 from .choices import DeadlineKind, ProjectState
@@ -24,7 +24,7 @@ def projects_visible(user: Any, action: Action = Action.VIEW) -> QuerySet[Projec
     """The projects in the user's jurisdiction; for an establishment's representative, those their
     establishments carry out or take part in."""
     qs = Project.objects.all()
-    if represents_only(user):
+    if linked_representative(user):
         theirs = represented_by(user)
         qs = qs.filter(
             Q(implementer_establishment__in=theirs)

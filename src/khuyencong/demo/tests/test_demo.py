@@ -271,6 +271,22 @@ def test_demo_gives_one_user_per_role(demo, world):
     assert users.get(username="chi.lan").agency.code == "ttkc-56"
 
 
+def test_demo_links_ong_tu_and_leaves_anh_minh_a_report_to_send(demo, world):
+    from khuyencong.establishments.selectors import establishments_visible
+    from khuyencong.projects.selectors import projects_visible
+    from khuyencong.reporting.selectors import decisions_awaiting
+
+    tu = User.objects.get(username="ong.tu")
+    (theirs,) = establishments_visible(tu)  # his establishment only, not the commune's registry
+    assert set(projects_visible(tu)) == set(Project.objects.filter(implementer_establishment=theirs))
+    waiting = list(decisions_awaiting(User.objects.get(username="anh.minh")))
+    assert [(s.unit.code, s.year, s.through_month, s.status) for s in waiting] == [
+        ("56", 2026, 9, "prepared")
+    ]
+    sent = Submission.objects.filter(unit__code="56", year=2025, sent_by__username="anh.minh")
+    assert sent.count() == 2  # the 9-month and annual reports of 2025 went up through the Sở
+
+
 def test_seeding_the_demo_again_changes_nothing(demo, world):
     before = _counts()
     assert all(before.values()), before

@@ -20,8 +20,7 @@ def test_a_representative_sees_their_establishment_and_its_projects_only(client,
     client.force_login(rep)
     home = client.get(reverse("ui:home")).content.decode()
     assert 'data-testid="home-no-establishment"' in home  # not linked yet: says how to get linked
-    assert not establishments_visible(rep).exists()
-    assert not projects_visible(rep).exists()
+    assert set(projects_visible(rep)) == {theirs, neighbours}  # until then: their commune, read-only
 
     Representative.objects.create(user=rep, establishment=theirs.implementer_establishment)
     assert list(establishments_visible(rep)) == [theirs.implementer_establishment]
