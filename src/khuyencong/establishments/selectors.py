@@ -26,7 +26,7 @@ def establishments_visible(
 
 def represents_only(user: Any) -> bool:
     """Is the user's only role the establishment representative's? They see their establishments only."""
-    roles = getattr(user, "role_set", None)
+    roles: frozenset[Role] = getattr(user, "role_set", None) or frozenset()
     return bool(roles) and roles <= {Role.ESTABLISHMENT_REP}
 
 
