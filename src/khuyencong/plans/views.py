@@ -111,7 +111,6 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "lines": lines,
             "total": sum(ln.amount for ln in counted),
             "approved": approved,
-            "total_used": sum(used.values()),
             "by_group": sorted(by_group.items(), key=lambda kv: kv[0].number if kv[0] else 99),
             "targets": sorted(targets.items(), key=lambda kv: kv[0].name),
             "revisions": revisions,

@@ -76,31 +76,29 @@ def default_scope_text(user: Any) -> str:
     return ""
 
 
-def may_decide(user: Any, unit: AdministrativeUnit) -> bool:
-    """May `user` approve or return a submission of province `unit`?"""
+def decision_step(user: Any) -> str:
+    """Which step of a province report's way up `user` decides: "nation" (the ministry's approvers),
+    "region" (a regional centre's), "province" (the Department's), or "" (the user approves nothing)."""
     if not allows(user, Action.APPROVE):
-        return False
-    jurisdiction = scope_of(user)
-    if jurisdiction.nation:
-        return True
+        return ""
+    if scope_of(user).nation:
+        return "nation"
     agency = getattr(user, "agency", None)
-    return bool(
-        agency is not None
-        and agency.jurisdiction_kind == JurisdictionKind.REGION
-        and covers_province(user, unit)
-    )
+    if agency is not None and agency.jurisdiction_kind == JurisdictionKind.REGION:
+        return "region"
+    return "province"
+
+
+def may_decide(user: Any, unit: AdministrativeUnit) -> bool:
+    """May `user` approve or return a submission of province `unit` sent up to the region or nation?"""
+    step = decision_step(user)
+    return step == "nation" or (step == "region" and covers_province(user, unit))
 
 
 def may_send(user: Any, unit: AdministrativeUnit) -> bool:
     """May `user` approve at the Department a report its centre prepared for province `unit`, and send
     it up (or return it to the centre)? The province's own approvers, not the region's or the nation's."""
-    if not allows(user, Action.APPROVE):
-        return False
-    jurisdiction = scope_of(user)
-    agency = getattr(user, "agency", None)
-    if jurisdiction.nation or (agency is not None and agency.jurisdiction_kind == JurisdictionKind.REGION):
-        return False
-    return covers_province(user, unit)
+    return decision_step(user) == "province" and covers_province(user, unit)
 
 
 def sent_when_submitted(user: Any) -> bool:

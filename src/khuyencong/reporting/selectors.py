@@ -8,14 +8,13 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from khuyencong.accounts.choices import JurisdictionKind
 from khuyencong.accounts.jurisdiction import Action, allows, restrict, scope_of
 from khuyencong.core.formatting import format_date, ratio
 from khuyencong.finance.selectors import ExecutedTotals, disbursed_in_dates, executed
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.plans.selectors import PlanTotals, plan_as_of
 
-from .access import default_scope_text, may_submit
+from .access import decision_step, default_scope_text, may_submit
 from .choices import SubmissionStatus
 from .live import Period, Scope, parse_scope, period_totals
 from .models import ReportDeadline, Submission
@@ -49,17 +48,16 @@ def decisions_awaiting(user: Any) -> QuerySet[Submission]:
     (the Department), the reports their centre prepared; for the region's and the ministry's, the reports
     sent up from their provinces (`access.may_send`, `access.may_decide`); nothing for anyone else."""
     qs = latest_only(submissions_visible(user))
-    if not allows(user, Action.APPROVE):
+    step = decision_step(user)
+    if not step:
         return qs.none()
-    jurisdiction = scope_of(user)
-    if jurisdiction.nation:
+    if step == "nation":
         return qs.filter(status=SubmissionStatus.SUBMITTED).order_by("sent_at", "pk")
-    provinces = jurisdiction.provinces
+    provinces = scope_of(user).provinces
     in_provinces = Q(unit__current_province__in=provinces) | Q(
         unit__current_province__isnull=True, unit__in=provinces
     )
-    agency = getattr(user, "agency", None)
-    if agency is not None and agency.jurisdiction_kind == JurisdictionKind.REGION:
+    if step == "region":
         return qs.filter(in_provinces, status=SubmissionStatus.SUBMITTED).order_by("sent_at", "pk")
     return qs.filter(in_provinces, status=SubmissionStatus.PREPARED).order_by("submitted_at", "pk")
 

@@ -88,7 +88,8 @@ def work_queue(user, *, reports_awaiting: int) -> list[dict]:
     returned_plans = plans_visible(user, Action.CHANGE).filter(status=PlanStatus.RETURNED)
     if scope_of(user).nation:  # the nation prepares the national plans; the provinces their own
         returned_plans = returned_plans.filter(unit__isnull=True)
-    returned_reports = list(returned_to(user)[:2])
+    returned_reports = returned_to(user)
+    returned_count = returned_reports.count()
     items = [
         {
             "key": "plans",
@@ -125,9 +126,9 @@ def work_queue(user, *, reports_awaiting: int) -> list[dict]:
         {
             "key": "returned_reports",
             "label": _("Period reports returned for changes"),
-            "count": returned_to(user).count() if returned_reports else 0,
-            "url": reverse("reporting:submission_detail", args=[returned_reports[0].pk])
-            if len(returned_reports) == 1
+            "count": returned_count,
+            "url": reverse("reporting:submission_detail", args=[returned_reports.first().pk])
+            if returned_count == 1
             else f"{reverse('reporting:submission_list')}?status=returned",
         },
     ]

@@ -144,32 +144,31 @@ def _snapshot(project: Project) -> dict[str, Any]:
 def line_used(line: PlanLine, on: dt.date, *, exclude: Project | None = None) -> int:
     """What the line's projects take from it on `on`: the support of projects approved by then and not
     stopped, plus what stopped projects actually disbursed (their remaining money went back or on)."""
-    projects = Project.objects.filter(plan_line=line, decision_date__lte=on)
+    return lines_used([line], on, exclude=exclude).get(line.pk, 0)
+
+
+def lines_used(lines: list[PlanLine], on: dt.date, *, exclude: Project | None = None) -> dict[int, int]:
+    """`line_used` of each line at once, by line pk (lines nothing takes from are absent)."""
+    projects = Project.objects.filter(plan_line__in=lines, decision_date__lte=on)
     if exclude is not None:
         projects = projects.exclude(pk=exclude.pk)
-    used = projects.filter(state__in=COMMITTED_STATES).aggregate(s=Sum("support_amount"))["s"] or 0
+    used: dict[int, int] = dict(
+        projects.filter(state__in=COMMITTED_STATES)
+        .values("plan_line")
+        .annotate(s=Sum("support_amount"))
+        .values_list("plan_line", "s")
+    )
     stopped = projects.filter(state=ProjectState.STOPPED)
-    if stopped.exists():
-        used += money().disbursed_total(stopped)
+    for line_id in set(stopped.values_list("plan_line", flat=True)):
+        used[line_id] = used.get(line_id, 0) + money().disbursed_total(stopped.filter(plan_line=line_id))
     return used
 
 
 class LineUse:
-    """`plans.ports.LineUse`: what the lines' projects take, for the plan page's room column — the same
-    definition as `line_used`, for a plan's lines at once."""
+    """`plans.ports.LineUse`, bound in `ProjectsConfig.ready`: the plan page's room column."""
 
     def used(self, lines: list[PlanLine], on: dt.date) -> dict[int, int]:
-        projects = Project.objects.filter(plan_line__in=lines, decision_date__lte=on)
-        used: dict[int, int] = dict(
-            projects.filter(state__in=COMMITTED_STATES)
-            .values("plan_line")
-            .annotate(s=Sum("support_amount"))
-            .values_list("plan_line", "s")
-        )
-        stopped = projects.filter(state=ProjectState.STOPPED)
-        for line_id in set(stopped.values_list("plan_line", flat=True)):
-            used[line_id] = used.get(line_id, 0) + money().disbursed_total(stopped.filter(plan_line=line_id))
-        return used
+        return lines_used(lines, on)
 
 
 def line_room(line: PlanLine, on: dt.date, *, exclude: Project | None = None) -> int | None:
