@@ -10,3 +10,6 @@ class AccountsConfig(AppConfig):
         from .services import agencies_load
 
         agencies_load(report=report)
+
+    def ready(self):
+        from . import pickers  # noqa: F401 (registers the pickers)

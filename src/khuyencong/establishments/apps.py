@@ -10,3 +10,6 @@ class EstablishmentsConfig(AppConfig):
         from .services import reference_load
 
         reference_load(report=report)
+
+    def ready(self):
+        from . import pickers  # noqa: F401 (registers the pickers)

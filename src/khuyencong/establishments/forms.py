@@ -10,17 +10,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.forms import KcForm
-from khuyencong.geo.models import AdministrativeUnit
+from khuyencong.core.pickers import PickerField
 
 from .choices import EDITABLE_FLAGS, LegalForm
 from .identity import normalize_tax_code, tax_code_error
 from .models import Establishment, Industry
-from .selectors import communes_for_establishments
 from .services import EDITABLE_FIELDS
-
-# Above this many communes in the user's jurisdiction the select starts with the chosen one only and
-# the search box (htmx) fills it; below, every commune is listed and typing in the select finds one.
-COMMUNE_OPTIONS_LIMIT = 400
 
 
 def _label(name: str) -> Any:
@@ -44,11 +39,6 @@ def industry_choices(empty_label: Any) -> list[tuple[Any, Any]]:
     return [("", empty_label), *((names.get(code, code), options) for code, options in sections.items())]
 
 
-class CommuneField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: AdministrativeUnit) -> str:
-        return obj.label
-
-
 class EstablishmentForm(KcForm):
     legal_form = forms.ChoiceField(label=_label("legal_form"), choices=[])
     name = forms.CharField(
@@ -66,10 +56,9 @@ class EstablishmentForm(KcForm):
         label=_label("household_registration_no"), max_length=40, required=False
     )
     address = forms.CharField(label=_label("address"), max_length=300, required=False)
-    commune = CommuneField(
+    commune = PickerField(
+        "communes",
         label=_label("commune"),
-        queryset=AdministrativeUnit.objects.none(),
-        empty_label=_("Choose a commune…"),
         help_text=_(
             "Communes in your jurisdiction; those before 1/7/2025 are marked with the date they ended. "
             "Type in the search box to find one by name."
@@ -112,18 +101,7 @@ class EstablishmentForm(KcForm):
         industry = cast(forms.ModelChoiceField, self.fields["industry"])
         industry.choices = industry_choices(_("Not recorded"))
         industry.help_text = _("VSIC 2018: a division (two digits) or, if unsure, the whole section.")
-        communes = communes_for_establishments(user)
-        commune = cast(CommuneField, self.fields["commune"])
-        commune.queryset = communes
-        # What the select offers when the page opens (validation accepts every commune above).
-        self.communes_listed = communes.count() <= COMMUNE_OPTIONS_LIMIT
-        if not self.communes_listed:
-            chosen = self["commune"].value()
-            shown = communes.filter(pk=chosen) if str(chosen or "").isdigit() else communes.none()
-            cast(forms.Select, commune.widget).choices = [
-                ("", commune.empty_label),
-                *((u.pk, u.label) for u in shown),
-            ]
+        cast(PickerField, self.fields["commune"]).bind(user)
 
     @property
     def flag_fields(self) -> list[forms.BoundField]:

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -29,13 +28,12 @@ from . import services
 from .choices import PRIORITY_FLAGS, LegalForm
 from .exporters import EstablishmentExporter
 from .filters import DEFAULT_SORT, SORTS, EstablishmentFilter
-from .forms import COMMUNE_OPTIONS_LIMIT, EstablishmentForm, MergeForm
+from .forms import EstablishmentForm, MergeForm
 from .models import Establishment, Industry
-from .selectors import communes_for_establishments, establishment_duplicates, establishments_visible
+from .selectors import establishment_duplicates, establishments_visible
 
 NAV = "establishments"
 PAGE_SIZE = 50
-COMMUNE_SEARCH_LIMIT = 50
 
 COLUMNS = [
     ("name", gettext_lazy("Name")),
@@ -244,7 +242,6 @@ def _render_form(
         "form": form,
         "est": form.instance,
         "show_confirm": extra.get("ask_confirm") or bool(form["confirm_duplicate"].value()),
-        "commune_search_url": reverse("establishments:communes"),
         **extra,
     }
     return render(request, "establishments/form.html", context, status=status)
@@ -299,27 +296,6 @@ def establishment_update(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Changes to “%(name)s” saved.") % {"name": updated.name})
     return redirect("establishments:detail", pk=updated.pk)
-
-
-@require_GET
-def commune_options(request: HttpRequest) -> HttpResponse:
-    """htmx: the <option>s of the commune select matching what was typed in its search box."""
-    _require_change(request)
-    text = request.GET.get("commune_q", "").strip()
-    communes = communes_for_establishments(request.user, text)
-    chosen_id = request.GET.get("commune", "")
-    chosen = (
-        communes_for_establishments(request.user).filter(pk=chosen_id).first()
-        if chosen_id.isdigit()
-        else None
-    )
-    limit = COMMUNE_SEARCH_LIMIT if text else COMMUNE_OPTIONS_LIMIT
-    units = [u for u in communes[: limit + 1] if chosen is None or u.pk != chosen.pk]
-    return render(
-        request,
-        "establishments/_commune_options.html",
-        {"units": units[:limit], "more": len(units) > limit, "chosen": chosen, "text": text},
-    )
 
 
 # --- merge -----------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ class EventsConfig(AppConfig):
     def ready(self):
         from khuyencong.core.panels import contribute
 
+        from . import pickers  # noqa: F401 (registers the pickers)
         from .panels import establishment_events
 
         contribute("establishments.detail", establishment_events)

@@ -5,27 +5,16 @@ whose field errors the views put back on these fields. Drop-downs offer only wha
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.accounts.jurisdiction import Action, restrict, scope_of
 from khuyencong.accounts.selectors import agencies_visible
 from khuyencong.core.forms import KcForm, MoneyField, VnDateField
-from khuyencong.establishments.models import Establishment
-from khuyencong.establishments.selectors import establishments_visible
-from khuyencong.geo.choices import Level
-from khuyencong.geo.models import AdministrativeUnit, Region
-from khuyencong.projects.models import Project
-from khuyencong.projects.selectors import projects_visible
-from khuyencong.projects.services import ACHIEVABLE_STATES
+from khuyencong.core.pickers import PickerField
+from khuyencong.geo.models import Region
 
 from .choices import (
-    FAIR_INDICATORS,
-    SELECTION_INDICATORS,
-    TITLE_INDICATORS,
-    TRAINING_INDICATORS,
     FairLevel,
     ProductGroup,
     SelectionLevel,
@@ -40,59 +29,10 @@ def _choices(choices: Any, empty: Any = None) -> list[tuple[str, Any]]:
     return [("", empty), *items] if empty is not None else items
 
 
-class UnitField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: AdministrativeUnit) -> str:
-        return obj.label
-
-
-class EstablishmentField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Establishment) -> str:
-        return f"{obj.name} — {obj.commune.name}"
-
-
-class ProjectField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Project) -> str:
-        return f"{obj.code} — {obj.title}"
-
-
-def current_units(user: Any) -> QuerySet[AdministrativeUnit]:
-    """Provinces and communes in force today in the user's jurisdiction, provinces first."""
-    units = AdministrativeUnit.objects.current().filter(level__in=[Level.PROVINCE, Level.COMMUNE])
-    return restrict(units, user, Action.CHANGE).select_related("province").order_by("-level", "name", "pk")
-
-
-def selection_units(user: Any) -> QuerySet[AdministrativeUnit]:
-    """Units that hold selections: provinces (today's and former) and former districts; communes too
-    when the jurisdiction is not the whole country (the list stays short)."""
-    levels = [Level.PROVINCE, Level.DISTRICT]
-    if not scope_of(user).nation:
-        levels.append(Level.COMMUNE)
-    units = AdministrativeUnit.objects.filter(level__in=levels)
-    return (
-        restrict(units, user, Action.CHANGE)
-        .select_related("province")
-        .order_by("-level", "valid_to", "name", "pk")
-    )
-
-
-def establishments_for(user: Any) -> QuerySet[Establishment]:
-    return establishments_visible(user, Action.CHANGE).order_by("name", "pk")
-
-
-def projects_for(user: Any, indicators: Any) -> QuerySet[Project]:
-    """Projects under way that the user may change, whose activity these events count for."""
-    return (
-        projects_visible(user, Action.CHANGE)
-        .filter(state__in=ACHIEVABLE_STATES, plan_line__activity__indicators__code__in=list(indicators))
-        .distinct()
-        .order_by("-year", "code")
-    )
-
-
-def _project_field(label: Any) -> ProjectField:
-    return ProjectField(
+def _project_field(label: Any) -> PickerField:
+    return PickerField(
+        "event-projects",
         label=label,
-        queryset=Project.objects.none(),
         required=False,
         help_text=_(
             "The approved project under way that pays for it; its deliverables are counted from here."
@@ -106,7 +46,7 @@ class FairForm(KcForm):
     place = forms.CharField(
         label=_("Venue"), max_length=300, help_text=_("e.g. Quảng trường 16/4, Phan Rang")
     )
-    location = UnitField(label=_("Province or commune"), queryset=AdministrativeUnit.objects.none())
+    location = PickerField("units", label=_("Province or commune"))
     organiser = forms.ModelChoiceField(label=_("Organiser"), queryset=None)
     start_date = VnDateField(label=_("Start"))
     end_date = VnDateField(label=_("End"))
@@ -118,13 +58,13 @@ class FairForm(KcForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = _choices(FairLevel, self.empty_choice)
-        self.fields["location"].queryset = current_units(user)
+        self.fields["location"].bind(user)
         self.fields["organiser"].queryset = agencies_visible(user).order_by("name")
-        self.fields["project"].queryset = projects_for(user, FAIR_INDICATORS)
+        self.fields["project"].bind(user, counts="fair")
 
 
 class ParticipationForm(KcForm):
-    establishment = EstablishmentField(label=_("Establishment"), queryset=Establishment.objects.none())
+    establishment = PickerField("establishments", label=_("Establishment"))
     booths = forms.IntegerField(label=_("Booths"), min_value=1, initial=1)
     support_amount = MoneyField(
         label=_("Booth support"), min_value=0, required=False, help_text=_("In đồng: 12.000.000 or 12 triệu.")
@@ -134,8 +74,8 @@ class ParticipationForm(KcForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["establishment"].queryset = establishments_for(user).select_related("commune")
-        self.fields["project"].queryset = projects_for(user, FAIR_INDICATORS)
+        self.fields["establishment"].bind(user)
+        self.fields["project"].bind(user, counts="fair")
 
     def clean_support_amount(self) -> int:
         return self.cleaned_data.get("support_amount") or 0
@@ -149,9 +89,9 @@ class SelectionForm(KcForm):
         max_length=300,
         help_text=_("e.g. Bình chọn sản phẩm công nghiệp nông thôn tiêu biểu cấp tỉnh năm 2025"),
     )
-    unit = UnitField(
+    unit = PickerField(
+        "selection-units",
         label=_("Administrative unit"),
-        queryset=AdministrativeUnit.objects.none(),
         required=False,
         help_text=_("For a commune, district or provincial selection."),
     )
@@ -176,24 +116,19 @@ class SelectionForm(KcForm):
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = _choices(SelectionLevel, self.empty_choice)
         self.fields["year"].initial = timezone.localdate().year
-        self.fields["unit"].queryset = selection_units(user)
+        self.fields["unit"].bind(user)
         self.fields["organiser"].queryset = agencies_visible(user).order_by("name")
-        self.fields["project"].queryset = projects_for(user, SELECTION_INDICATORS)
+        self.fields["project"].bind(user, counts="selection")
 
 
 class EntryForm(KcForm):
-    establishment = EstablishmentField(label=_("Establishment"), queryset=Establishment.objects.none())
+    establishment = PickerField("establishments", label=_("Establishment"))
     product_name = forms.CharField(label=_("Product"), max_length=300)
     product_group = forms.ChoiceField(label=_("Product group"), choices=[])
 
     def __init__(self, *args: Any, user: Any, selection: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        establishments = establishments_for(user).select_related("commune")
-        if selection.unit_id is not None:
-            from khuyencong.geo.selectors import containment_q
-
-            establishments = establishments.filter(containment_q(selection.unit, "commune__"))
-        self.fields["establishment"].queryset = establishments
+        self.fields["establishment"].bind(user, within=selection.unit_id)
         self.fields["product_group"].choices = _choices(ProductGroup, self.empty_choice)
 
 
@@ -227,10 +162,8 @@ class TitleForm(KcForm):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     decision_number = forms.CharField(label=_("Decision number"), max_length=60)
     decision_date = VnDateField(label=_("Decision date"), required=False)
-    unit = UnitField(label=_("Where the person works"), queryset=AdministrativeUnit.objects.none())
-    establishment = EstablishmentField(
-        label=_("Establishment"), queryset=Establishment.objects.none(), required=False
-    )
+    unit = PickerField("units", label=_("Where the person works"))
+    establishment = PickerField("establishments", label=_("Establishment"), required=False)
     project = _project_field(_("Awarded under project"))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -238,9 +171,9 @@ class TitleForm(KcForm):
         self.fields["kind"].choices = _choices(TitleKind, self.empty_choice)
         self.fields["level"].choices = _choices(TitleLevel, self.empty_choice)
         self.fields["year"].initial = timezone.localdate().year
-        self.fields["unit"].queryset = current_units(user)
-        self.fields["establishment"].queryset = establishments_for(user).select_related("commune")
-        self.fields["project"].queryset = projects_for(user, TITLE_INDICATORS)
+        self.fields["unit"].bind(user)
+        self.fields["establishment"].bind(user)
+        self.fields["project"].bind(user, counts="title")
 
 
 class TrainingForm(KcForm):
@@ -248,7 +181,7 @@ class TrainingForm(KcForm):
     title = forms.CharField(label=_("Title"), max_length=300)
     start_date = VnDateField(label=_("Start"))
     end_date = VnDateField(label=_("End"))
-    location = UnitField(label=_("Province or commune"), queryset=AdministrativeUnit.objects.none())
+    location = PickerField("units", label=_("Province or commune"))
     organiser = forms.ModelChoiceField(label=_("Organiser"), queryset=None)
     participants_count = forms.IntegerField(
         label=_("Participants"),
@@ -262,19 +195,16 @@ class TrainingForm(KcForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = _choices(TrainingKind, self.empty_choice)
-        self.fields["location"].queryset = current_units(user)
+        self.fields["location"].bind(user)
         self.fields["organiser"].queryset = agencies_visible(user).order_by("name")
-        indicators = {code for codes in TRAINING_INDICATORS.values() for code in codes}
-        self.fields["project"].queryset = projects_for(user, indicators)
+        self.fields["project"].bind(user, counts="training")
 
 
 class TraineeForm(KcForm):
     control_size = "sm"
     name = forms.CharField(label=_("Full name"), max_length=150)
-    establishment = EstablishmentField(
-        label=_("Establishment"), queryset=Establishment.objects.none(), required=False
-    )
+    establishment = PickerField("establishments", label=_("Establishment"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["establishment"].queryset = establishments_for(user).select_related("commune")
+        self.fields["establishment"].bind(user)

@@ -10,3 +10,6 @@ class PlansConfig(AppConfig):
         from .services import deadlines_load
 
         deadlines_load(report=report)
+
+    def ready(self):
+        from . import pickers  # noqa: F401 (registers the pickers)

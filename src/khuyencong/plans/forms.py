@@ -4,14 +4,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.accounts.choices import AgencyKind
-from khuyencong.accounts.jurisdiction import Action, restrict
+from khuyencong.accounts.jurisdiction import Action
 from khuyencong.accounts.selectors import agencies_visible
 from khuyencong.catalog.models import Indicator
 from khuyencong.catalog.selectors import activities_of
 from khuyencong.core.forms import KcForm, MoneyField, VnDateField
-from khuyencong.core.validity import in_force_during_q
-from khuyencong.geo.models import AdministrativeUnit
-from khuyencong.geo.selectors import carried_area_q
+from khuyencong.core.pickers import PickerField
 
 from .choices import BudgetLevel, FundingSource
 
@@ -56,18 +54,13 @@ class PlanCreateForm(KcForm):
 class LineForm(KcForm):
     activity = forms.ModelChoiceField(label=_("Activity"), queryset=None)
     amount = MoneyField(label=_("Amount"), min_value=0, help_text=_("In đồng: 1.500.000.000 or 1,5 tỷ."))
-    unit = forms.ModelChoiceField(label=_("Commune (optional)"), queryset=None, required=False)
+    unit = PickerField("plan-communes", label=_("Commune (optional)"), required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
     def __init__(self, *args, plan, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["activity"].queryset = activities_of(plan.programme).order_by("name")
-        # the communes of the plan's year: a pre-reform plan's lines name the old communes
-        communes = AdministrativeUnit.objects.filter(in_force_during_q(plan.year), level="commune")
-        if plan.unit is not None:
-            communes = communes.filter(carried_area_q(plan.unit))
-        self.fields["unit"].queryset = restrict(communes, user, Action.CHANGE).order_by("name")
-        self.fields["unit"].empty_label = _("— the whole area of the plan —")
+        self.fields["unit"].bind(user, plan=plan.pk)
         indicators = Indicator.objects.order_by("name")
         for i in range(TARGET_ROWS):
             self.fields[f"indicator_{i}"] = forms.ModelChoiceField(

@@ -1,5 +1,4 @@
 from django import forms
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -8,8 +7,7 @@ from khuyencong.accounts.selectors import agencies_visible
 from khuyencong.catalog.choices import NormCondition
 from khuyencong.catalog.models import Activity, Indicator
 from khuyencong.core.forms import KcForm, MoneyField, VnDateField
-from khuyencong.establishments.selectors import establishments_visible
-from khuyencong.geo.models import AdministrativeUnit
+from khuyencong.core.pickers import PickerField
 from khuyencong.plans.choices import FundingSource
 from khuyencong.plans.models import PlanLine
 
@@ -51,12 +49,12 @@ class ProjectForm(KcForm):
     title = forms.CharField(label=_("Title"), max_length=500)
     kind = forms.ChoiceField(label=_("Kind"), choices=ProjectKind.choices)
     implementer_kind = forms.ChoiceField(label=_("Implemented by"), choices=ImplementerKind.choices)
-    implementer_establishment = forms.ModelChoiceField(
-        label=_("Implementing establishment"), queryset=None, required=False
+    implementer_establishment = PickerField(
+        "establishments", label=_("Implementing establishment"), required=False
     )
     implementer_agency = forms.ModelChoiceField(label=_("Implementing agency"), queryset=None, required=False)
     implementer_name = forms.CharField(label=_("Service provider"), required=False, max_length=300)
-    location = forms.ModelChoiceField(label=_("Location"), queryset=None)
+    location = PickerField("all-units", label=_("Location"))
     start_date = VnDateField(label=_("Start"))
     end_date = VnDateField(label=_("End"))
     support_amount = MoneyField(label=_("Khuyến công support"), min_value=1, help_text=MONEY_HELP)
@@ -112,15 +110,9 @@ class ProjectForm(KcForm):
         self.fields["plan_line"].label_from_instance = lambda line: (
             f"{line.plan.source_short} {line.plan.year} · {line.plan.agency} · {line.activity}"
         )
-        self.fields["implementer_establishment"].queryset = establishments_visible(user).order_by("name")
+        self.fields["implementer_establishment"].bind(user)
         self.fields["implementer_agency"].queryset = agencies_visible(user).order_by("name")
-        # today's units first, then those of before the 2025 reform (for the plans of those years)
-        self.fields["location"].queryset = restrict(
-            AdministrativeUnit.objects.filter(level__in=["province", "commune"]).select_related("province"),
-            user,
-            Action.CHANGE,
-        ).order_by(F("valid_to").desc(nulls_first=True), "level", "name")
-        self.fields["location"].label_from_instance = lambda unit: unit.label
+        self.fields["location"].bind(user)
         for name in ("counterpart_amount", "other_amount"):
             self.fields[name].help_text = MONEY_HELP
 
@@ -177,7 +169,7 @@ class TransitionForm(KcForm):
 
 
 class ParticipantForm(KcForm):
-    establishment = forms.ModelChoiceField(label=_("Establishment"), queryset=None)
+    establishment = PickerField("establishments", label=_("Establishment"))
     support_amount = MoneyField(label=_("Support"), min_value=0, help_text=MONEY_HELP)
     eligible_cost = MoneyField(label=_("Eligible cost"), min_value=0, help_text=MONEY_HELP)
     machine_name = forms.CharField(label=_("Machine name"), required=False, max_length=300)
@@ -187,7 +179,7 @@ class ParticipantForm(KcForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["establishment"].queryset = establishments_visible(user).order_by("name")
+        self.fields["establishment"].bind(user)
 
 
 class DeliverableForm(KcForm):
@@ -245,9 +237,9 @@ class AdjustmentForm(KcForm):
     counterpart_amount = MoneyField(label=_("Beneficiary's counterpart"), min_value=0, required=False)
     other_amount = MoneyField(label=_("Other sources"), min_value=0, required=False)
     title = forms.CharField(label=_("Title"), required=False, max_length=500)
-    location = forms.ModelChoiceField(label=_("Location"), queryset=None, required=False)
-    implementer_establishment = forms.ModelChoiceField(
-        label=_("Implementing establishment"), queryset=None, required=False
+    location = PickerField("units", label=_("Location"), required=False)
+    implementer_establishment = PickerField(
+        "establishments", label=_("Implementing establishment"), required=False
     )
     machine_name = forms.CharField(label=_("Machine name"), required=False, max_length=300)
     machine_spec = forms.CharField(label=_("Machine specification"), required=False, max_length=500)
@@ -266,14 +258,8 @@ class AdjustmentForm(KcForm):
 
     def __init__(self, *args, user, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["location"].queryset = restrict(
-            AdministrativeUnit.objects.current()
-            .filter(level__in=["province", "commune"])
-            .select_related("province"),
-            user,
-            Action.CHANGE,
-        ).order_by("level", "name")
-        self.fields["implementer_establishment"].queryset = establishments_visible(user).order_by("name")
+        self.fields["location"].bind(user)
+        self.fields["implementer_establishment"].bind(user)
         for name in (
             "support_amount",
             "counterpart_amount",

@@ -1,13 +1,16 @@
 """Thin pages over selectors and services. Scoping goes through accounts.jurisdiction only."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
-from khuyencong.accounts.jurisdiction import Action, restrict, scope_of
+from khuyencong.accounts.jurisdiction import Action, allows, restrict, scope_of
+from khuyencong.core import pickers
 from khuyencong.establishments.selectors import establishments_visible, represented_by, represents_only
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.geo.selectors import memberships_in
@@ -138,3 +141,34 @@ def work_queue(user, *, reports_awaiting: int) -> list[dict]:
 def _count_by(qs: QuerySet[AdministrativeUnit], field: str) -> dict[int, int]:
     """How many of `qs` each value of `field` holds, counted in one grouped query."""
     return dict(qs.order_by().values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
+
+
+@require_GET
+def picker_options(request: HttpRequest, name: str) -> HttpResponse:
+    """htmx: the <option>s of a picker's select (`core.pickers`) that match what was typed in its search
+    box (`<field>-search`, or `q`), keeping the chosen one (`<field>`); for the users who may record."""
+    if not allows(request.user, Action.CHANGE):
+        raise PermissionDenied
+    picker = pickers.picker_named(name)
+    context = {key: request.GET[key] for key in picker.context if key in request.GET}
+    choices = picker.choices(request.user, context)
+    field = request.GET.get("field", "")
+    text = request.GET.get(f"{field}-search", request.GET.get("q", "")).strip()
+    chosen_id = request.GET.get(field, "")
+    chosen = choices.filter(pk=chosen_id).first() if chosen_id.isdigit() else None
+    found = picker.search(choices, text) if text else choices
+    if chosen is not None:
+        found = found.exclude(pk=chosen.pk)
+    limit = pickers.SEARCH_LIMIT if text else pickers.OPTION_LIMIT
+    rows = list(found[: limit + 1])
+    return render(
+        request,
+        "core/widgets/_picker_options.html",
+        {
+            "options": [(row.pk, picker.label(row)) for row in rows[:limit]],
+            "more": len(rows) > limit,
+            "chosen": (chosen.pk, picker.label(chosen)) if chosen else None,
+            "text": text,
+            "empty_label": picker.empty_label,
+        },
+    )

@@ -138,16 +138,6 @@ door(
     data=_merge_data,
     ok=302,
 )
-# The commune picker's search (htmx): communes the user may register establishments in.
-door(
-    "establishments:communes",
-    lambda w, t, u: reverse("establishments:communes") + f"?commune_q={w.phan_rang.name}",
-    roles=CHANGE_ROLES,
-    scoped=False,  # a search, not a record (403 for read-only roles); out-of-scope communes: test_views.py
-    is_list=True,
-    own_marker=lambda w, u: f'value="{w.phan_rang.pk}"',
-)
-
 # --- API -----------------------------------------------------------------------------------------------
 
 door(

@@ -335,11 +335,13 @@ def test_read_only_roles_get_403_and_foreign_records_404(client, world, registry
 
 
 def test_commune_search_finds_communes_with_or_without_diacritics(officer_client, world):
-    url = reverse("establishments:communes")
-    body = officer_client.get(url, {"commune_q": "phan rang"}).content.decode()
+    url = reverse("ui:picker", args=["communes"])
+    body = officer_client.get(url, {"q": "phan rang"}).content.decode()
     assert f'value="{world.phan_rang.pk}"' in body
     assert f'value="{world.ha_noi_commune.pk}"' not in body
-    kept = officer_client.get(url, {"commune_q": "zzz", "commune": world.phan_rang.pk}).content.decode()
+    kept = officer_client.get(
+        url, {"q": "zzz", "field": "commune", "commune": world.phan_rang.pk}
+    ).content.decode()
     assert f'<option value="{world.phan_rang.pk}" selected>' in kept
 
 
@@ -406,11 +408,11 @@ def test_today_is_used_for_the_eligibility_filter(officer_client, registry):
 
 
 def test_nationwide_user_picks_communes_through_the_search(client, world):
-    """Over COMMUNE_OPTIONS_LIMIT communes the select starts empty (the search fills it); any commune of
-    the jurisdiction is still accepted, and a chosen one stays in the select when the form comes back."""
+    """Over OPTION_LIMIT communes the select starts empty (the search fills it); any commune of the
+    jurisdiction is still accepted, and a chosen one stays in the select when the form comes back."""
     client.force_login(world.user(Role.MINISTRY_OFFICER))
     page = client.get(reverse("establishments:create"))
-    assert not page.context["form"].communes_listed
+    assert 'data-testid="picker-partial-commune"' in page.content.decode()
     assert f'value="{world.ha_noi_commune.pk}"' not in page.content.decode()
     back = client.post(
         reverse("establishments:create"), _form(world, commune=world.ha_noi_commune.pk, name="")

@@ -35,8 +35,8 @@ def _fill_form(kc, world, name):
     page.select_option("#id_legal_form", "enterprise")
     page.fill("#id_name", name)
     page.fill("#id_tax_code", TAX_CODE)
-    with page.expect_response(lambda r: "/co-so/xa/" in r.url and "commune_q=" in r.url):
-        page.fill("[data-testid=commune-search]", "Phan Rang")
+    with page.expect_response(lambda r: "/chon/communes/" in r.url and "commune-search=" in r.url):
+        page.fill("[data-testid=picker-search-commune]", "Phan Rang")
     option = page.locator(f'#id_commune option[value="{world.phan_rang.pk}"]')
     option.wait_for(state="attached")
     page.select_option("#id_commune", str(world.phan_rang.pk))
