@@ -6,9 +6,9 @@ from typing import Any
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.pickers import Picker, register
 from khuyencong.geo.choices import Level
 from khuyencong.geo.models import AdministrativeUnit
+from khuyencong.geo.pickers import register_units
 
 from .jurisdiction import Action, restrict
 
@@ -30,18 +30,6 @@ def all_units(user: Any, context: Mapping[str, str] | None = None) -> QuerySet[A
     )
 
 
-def _search(qs: QuerySet[AdministrativeUnit], text: str) -> QuerySet[AdministrativeUnit]:
-    return qs.search(text)  # type: ignore[attr-defined]
-
-
-def _label(unit: AdministrativeUnit) -> str:
-    return unit.label
-
-
 PLACEHOLDER = _("Search a province or commune by name")
-register(
-    Picker("units", current_units, _search, _label, placeholder=PLACEHOLDER, empty_label=_("Choose a place…"))
-)
-register(
-    Picker("all-units", all_units, _search, _label, placeholder=PLACEHOLDER, empty_label=_("Choose a place…"))
-)
+register_units("units", current_units, placeholder=PLACEHOLDER, empty_label=_("Choose a place…"))
+register_units("all-units", all_units, placeholder=PLACEHOLDER, empty_label=_("Choose a place…"))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from khuyencong.accounts.jurisdiction import Action
 from khuyencong.core.pickers import Picker, register
 from khuyencong.geo.models import AdministrativeUnit
+from khuyencong.geo.pickers import register_units
 from khuyencong.geo.selectors import containment_q
 
 from .models import Establishment
@@ -49,13 +50,9 @@ register(
         context=("within",),
     )
 )
-register(
-    Picker(
-        "communes",
-        _commune_choices,
-        lambda qs, text: qs.search(text),
-        lambda unit: unit.label,
-        placeholder=_("Search a commune by name, e.g. Phan Rang"),
-        empty_label=_("Choose a commune…"),
-    )
+register_units(
+    "communes",
+    _commune_choices,
+    placeholder=_("Search a commune by name, e.g. Phan Rang"),
+    empty_label=_("Choose a commune…"),
 )

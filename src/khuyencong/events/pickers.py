@@ -12,6 +12,7 @@ from khuyencong.core.pickers import Picker, register
 from khuyencong.core.search import folded_search
 from khuyencong.geo.choices import Level
 from khuyencong.geo.models import AdministrativeUnit
+from khuyencong.geo.pickers import register_units
 from khuyencong.projects.models import Project
 from khuyencong.projects.selectors import projects_visible
 from khuyencong.projects.services import ACHIEVABLE_STATES
@@ -63,13 +64,9 @@ register(
         context=("counts",),
     )
 )
-register(
-    Picker(
-        "selection-units",
-        selection_units,
-        lambda qs, text: qs.search(text),
-        lambda unit: unit.label,
-        placeholder=_("Search a province, district or commune by name"),
-        empty_label=_("Choose a unit…"),
-    )
+register_units(
+    "selection-units",
+    selection_units,
+    placeholder=_("Search a province, district or commune by name"),
+    empty_label=_("Choose a unit…"),
 )

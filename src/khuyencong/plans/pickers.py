@@ -7,9 +7,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.accounts.jurisdiction import Action, restrict
-from khuyencong.core.pickers import Picker, register
 from khuyencong.core.validity import in_force_during_q
 from khuyencong.geo.models import AdministrativeUnit
+from khuyencong.geo.pickers import register_units
 from khuyencong.geo.selectors import carried_area_q
 
 from .selectors import plans_visible
@@ -28,14 +28,10 @@ def plan_communes(user: Any, context: Mapping[str, str]) -> QuerySet[Administrat
     return restrict(communes, user, Action.CHANGE).select_related("province").order_by("name", "pk")
 
 
-register(
-    Picker(
-        "plan-communes",
-        plan_communes,
-        lambda qs, text: qs.search(text),
-        lambda unit: unit.label,
-        placeholder=_("Search a commune by name"),
-        empty_label=_("— the whole area of the plan —"),
-        context=("plan",),
-    )
+register_units(
+    "plan-communes",
+    plan_communes,
+    placeholder=_("Search a commune by name"),
+    empty_label=_("— the whole area of the plan —"),
+    context=("plan",),
 )
