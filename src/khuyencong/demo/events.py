@@ -252,6 +252,7 @@ def demo_seed(*, report: LoadReport) -> None:
 
 def _fairs(actor, report: LoadReport) -> None:
     home = _establishments(PROVINCE)
+    represented = set(Establishment.objects.filter(representatives__isnull=False).values_list("pk", flat=True))
     for name, level, code, venue, start, days, booths, programme in FAIRS:
         if Fair.objects.filter(name=name).exists():
             continue
@@ -286,7 +287,10 @@ def _fairs(actor, report: LoadReport) -> None:
         local = _establishments(code) if code != PROVINCE else []
         pool = home + [e for e in local if e not in home]
         payer = _project(["gian-hang-hoi-cho"], _province(PROVINCE, start), start)
-        for establishment in rng.sample(pool, k=min(len(pool), rng.randint(4, 8))):
+        chosen = rng.sample(pool, k=min(len(pool), rng.randint(4, 8)))
+        if code == PROVINCE:  # the represented establishment (ông Tư's) takes part in its province's fairs
+            chosen += [e for e in home if e.pk in represented and e not in chosen]
+        for establishment in chosen:
             taken = rng.choice([1, 1, 1, 2, 2, 3])
             share = 100 if programme else 80
             home_paid = establishment in home and payer is not None and rng.random() < 0.7

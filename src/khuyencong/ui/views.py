@@ -11,7 +11,13 @@ from django.views.decorators.http import require_GET
 
 from khuyencong.accounts.jurisdiction import Action, allows, restrict, scope_of
 from khuyencong.core import pickers
-from khuyencong.establishments.selectors import establishments_visible, represented_by, represents_only
+from khuyencong.core.panels import panels
+from khuyencong.establishments.selectors import (
+    establishments_visible,
+    linked_representative,
+    represented_by,
+    represents_only,
+)
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.geo.selectors import memberships_in
 from khuyencong.plans.choices import FundingSource, PlanStatus
@@ -29,6 +35,8 @@ from khuyencong.reporting.selectors import decisions_awaiting, headline, reports
 
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    if linked_representative(user):
+        return _representative_home(request, projects_visible(user))
     scope = scope_of(user)
     units = restrict(AdministrativeUnit.objects.all(), user)
     year = timezone.localdate().year
@@ -75,7 +83,28 @@ def home(request: HttpRequest) -> HttpResponse:
             "reports_due": reports_due(user),
             "awaiting_count": awaiting,
             "queue": work_queue(user, reports_awaiting=awaiting),
-            "represented": list(represented_by(user)[:10]) if represents_only(user) else None,
+            "represented": [] if represents_only(user) else None,  # not linked yet: how to get linked
+        },
+    )
+
+
+def _representative_home(request: HttpRequest, projects) -> HttpResponse:
+    """A linked establishment representative's home: their establishments with the support each has
+    received (the establishment page's own panels: projects, fairs, selections, titles) — not the plans
+    and figures of the commune their account sits in."""
+    user = request.user
+    overdue, overdue_count = overdue_first(user, limit=10, projects=projects)
+    return render(
+        request,
+        "ui/home_representative.html",
+        {
+            "nav": "home",
+            "represented": [
+                (establishment, panels("establishments.detail", request, establishment))
+                for establishment in represented_by(user)[:10]
+            ],
+            "overdue": overdue,
+            "overdue_count": overdue_count,
         },
     )
 

@@ -278,6 +278,7 @@ def test_demo_links_ong_tu_and_leaves_anh_minh_a_report_to_send(demo, world):
 
     tu = User.objects.get(username="ong.tu")
     (theirs,) = establishments_visible(tu)  # his establishment only, not the commune's registry
+    assert FairParticipation.objects.filter(establishment=theirs).exists()  # his pages show support
     assert set(projects_visible(tu)) == set(Project.objects.filter(implementer_establishment=theirs))
     waiting = list(decisions_awaiting(User.objects.get(username="anh.minh")))
     assert [(s.unit.code, s.year, s.through_month, s.status) for s in waiting] == [

@@ -27,6 +27,9 @@ def test_a_representative_sees_their_establishment_and_its_projects_only(client,
     assert list(projects_visible(rep)) == [theirs]
     home = client.get(reverse("ui:home")).content.decode()
     assert reverse("establishments:detail", args=[theirs.implementer_establishment_id]) in home
+    assert reverse("projects:detail", args=[theirs.pk]) in home  # the support it receives
+    assert reverse("projects:detail", args=[neighbours.pk]) not in home
+    assert 'data-testid="plan-kpis"' not in home  # not the commune's plan and figures
     listed = client.get(reverse("projects:list")).context["page"]
     assert list(listed) == [theirs]
     assert client.get(reverse("projects:detail", args=[theirs.pk])).status_code == 200
