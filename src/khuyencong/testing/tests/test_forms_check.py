@@ -18,3 +18,23 @@ def test_choice_groups_and_separate_forms_are_not_duplicates():
     <form><input type="hidden" name="version" value="3"></form>
     <form><input type="hidden" name="version" value="3"></form>"""
     assert fields_shown_twice(html) == []
+
+
+def test_codes_iso_dates_and_english_left_on_a_vietnamese_page_are_found():
+    from khuyencong.testing.forms import internal_codes
+
+    html = """<main><h1>Việc chờ bạn</h1><p>Lịch sử (liquidated → settled) ngày 2026-12-25</p>
+      <p>Waiting for you</p><p>Press the button</p><script>const the = "and";</script></main>"""
+    found = internal_codes(html)
+    assert "2026-12-25" in found
+    assert "(liquidated → settled)" in found
+    assert "Waiting for you" in found  # a source string of the catalogue, shown untranslated
+    assert any("Press the button" in f for f in found)  # English nobody marked for translation
+    assert not any("const" in f for f in found)  # scripts are not read
+
+
+def test_a_vietnamese_page_passes():
+    from khuyencong.testing.forms import internal_codes
+
+    html = "<main><h1>Việc chờ bạn</h1><p>Kế hoạch KCĐP năm 2026 · 25/12/2026 · 78,7 tỷ đồng</p></main>"
+    assert internal_codes(html) == []

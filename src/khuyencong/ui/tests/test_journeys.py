@@ -35,6 +35,7 @@ from khuyencong.plans.models import Plan
 from khuyencong.projects.models import Adjustment, Project
 from khuyencong.reporting.models import Submission
 from khuyencong.testing import world as world_module
+from khuyencong.testing.forms import internal_codes
 
 from .conftest import _kc
 
@@ -89,7 +90,9 @@ def _login(kc, username):
 
 
 def _shots(kc, name):
-    """The screen as it is, on a desktop and on a phone."""
+    """The screen as it is, on a desktop and on a phone; it shows no code, ISO date or English."""
+    shown = internal_codes(kc.page.content())
+    assert not shown, f"{name}: {shown}"
     kc.screenshot(name)
     kc.page.set_viewport_size(PHONE)
     kc.screenshot(f"{name}-phone")
