@@ -252,7 +252,9 @@ def demo_seed(*, report: LoadReport) -> None:
 
 def _fairs(actor, report: LoadReport) -> None:
     home = _establishments(PROVINCE)
-    represented = set(Establishment.objects.filter(representatives__isnull=False).values_list("pk", flat=True))
+    represented = set(
+        Establishment.objects.filter(representatives__isnull=False).values_list("pk", flat=True)
+    )
     for name, level, code, venue, start, days, booths, programme in FAIRS:
         if Fair.objects.filter(name=name).exists():
             continue

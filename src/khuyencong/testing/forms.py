@@ -4,8 +4,8 @@ post two values, and the view reads one of them — the other choice is silently
 import functools
 import re
 from collections import Counter
-from pathlib import Path
 from html.parser import HTMLParser
+from pathlib import Path
 
 REPEATABLE = {"checkbox", "radio"}  # groups of these share a name by design
 
