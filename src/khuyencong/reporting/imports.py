@@ -18,12 +18,15 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl.utils.exceptions import InvalidFileException
 
 from khuyencong.catalog.models import ContentGroup, Indicator
 from khuyencong.core.errors import ValidationFailed
 from khuyencong.core.formatting import MoneyParseError, parse_vnd
+from khuyencong.core.text import fold
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.geo.selectors import unit_on
 
@@ -39,6 +42,20 @@ FIGURE_COLUMNS = [
     "executed_dong",
 ]
 INDICATOR_COLUMNS = ["year", "through_month", "unit_code", "indicator_code", "planned", "achieved"]
+# What the template's first row says of each column (its code is in the hidden second row); a file
+# whose header holds these names instead of the codes reads as well.
+COLUMN_LABELS = {
+    "year": gettext_lazy("Year"),
+    "through_month": gettext_lazy("Through month"),
+    "unit_code": gettext_lazy("Province code"),
+    "source": gettext_lazy("Funding source"),
+    "content_group": gettext_lazy("Content group"),
+    "plan_dong": gettext_lazy("Plan (đồng)"),
+    "executed_dong": gettext_lazy("Executed (đồng)"),
+    "indicator_code": gettext_lazy("Indicator code"),
+    "planned": gettext_lazy("Planned"),
+    "achieved": gettext_lazy("Achieved"),
+}
 SOURCES = {"KCQG": "KCQG", "KCDP": "KCDP", "KCĐP": "KCDP"}
 
 
@@ -242,8 +259,33 @@ def _sheets(name: str, content: bytes, limits: ImportLimits) -> dict[str, list[l
         return _workbook_sheets(content, limits)
     text = content.decode("utf-8-sig")
     rows = _bounded("figures", csv.reader(io.StringIO(text)), limits)
-    header = [c.strip().lower() for c in rows[0]] if rows else []
+    _, header = _header(rows)
     return {"indicators" if "indicator_code" in header else "figures": rows}
+
+
+def _fold(text: Any) -> str:
+    return fold(str(text or "").strip()).lower()
+
+
+def _header(rows: list[list[Any]]) -> tuple[int, list[str]]:
+    """Where a sheet's data starts and the column code of each cell of its header: codes in the first
+    row; or the template's layout, names in the first row and codes in the (hidden) second; or names
+    only (in Vietnamese or English)."""
+    if not rows:
+        return 1, []
+    first = [str(c or "").strip().lower() for c in rows[0]]
+    if set(first) & set(COLUMN_LABELS):
+        return 1, first
+    if len(rows) > 1:
+        second = [str(c or "").strip().lower() for c in rows[1]]
+        if set(second) & set(COLUMN_LABELS):
+            return 2, second
+    names = {}
+    for code, label in COLUMN_LABELS.items():
+        names[_fold(label)] = code
+        with translation.override("en"):
+            names[_fold(str(label))] = code
+    return 1, [names.get(_fold(c), _fold(c)) for c in rows[0]]
 
 
 def _int(value: Any, *, money: bool = False) -> int:
@@ -301,7 +343,7 @@ class _Reader:
         if not rows:
             self.error(sheet, 1, "", "empty_sheet", _("The sheet is empty."))
             return
-        header = [str(c or "").strip().lower() for c in rows[0]]
+        start, header = _header(rows)
         missing = [c for c in columns if c not in header]
         if missing:
             for column in missing:
@@ -310,11 +352,12 @@ class _Reader:
                     1,
                     column,
                     "missing_column",
-                    _("The column “%(column)s” is missing.") % {"column": column},
+                    _("The column “%(column)s” (%(code)s) is missing.")
+                    % {"column": COLUMN_LABELS[column], "code": column},
                 )
             return
         index = {c: header.index(c) for c in columns}
-        for number, row in enumerate(rows[1:], start=2):
+        for number, row in enumerate(rows[start:], start=start + 1):
             if all(v is None or str(v).strip() == "" for v in row):
                 continue
             yield number, {c: (row[i] if i < len(row) else None) for c, i in index.items()}

@@ -1,5 +1,6 @@
 """The import template: an XLSX with the sheets `figures` and `indicators` carrying exactly the columns
-`imports.read_file` reads, drop-down lists of the valid codes (sources, months, provinces in force,
+`imports.read_file` reads — named in Vietnamese in the first row, their codes in a hidden second row —,
+drop-down lists of the valid codes (sources, months, provinces in force,
 content groups, indicators) and a `codes` sheet naming them. `read_file` ignores the extra sheet."""
 
 from typing import Any
@@ -15,20 +16,24 @@ from openpyxl.worksheet.worksheet import Worksheet
 from khuyencong.catalog.models import ContentGroup, Indicator
 from khuyencong.geo.selectors import provinces_on
 
-from ..imports import FIGURE_COLUMNS, INDICATOR_COLUMNS
+from ..imports import COLUMN_LABELS, FIGURE_COLUMNS, INDICATOR_COLUMNS
 
 ROWS = 1000  # rows the drop-down lists cover
+FIRST_ROW = 3  # below the names and the hidden codes
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
 def _header(ws: Worksheet, columns: list[str], widths: dict[str, int]) -> None:
+    """The columns' names in the first row, their codes (what the reader reads) in the hidden second."""
+    ws.append([str(COLUMN_LABELS[column]) for column in columns])
     ws.append(columns)
     for index, column in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=index)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
-        ws.column_dimensions[get_column_letter(index)].width = widths.get(column, 14)
-    ws.freeze_panes = "A2"
+        ws.column_dimensions[get_column_letter(index)].width = widths.get(column, 16)
+    ws.row_dimensions[2].hidden = True
+    ws.freeze_panes = f"A{FIRST_ROW}"
 
 
 def _list(
@@ -37,19 +42,19 @@ def _list(
     letter = get_column_letter(columns.index(column) + 1)
     validation = DataValidation(type="list", formula1=formula, allow_blank=blank, showDropDown=False)
     validation.error = _("Choose a value from the list.")
-    validation.errorTitle = column
+    validation.errorTitle = str(COLUMN_LABELS[column])
     validation.prompt = prompt
-    validation.promptTitle = column
+    validation.promptTitle = str(COLUMN_LABELS[column])
     validation.showErrorMessage = True
     validation.showInputMessage = True
     ws.add_data_validation(validation)
-    validation.add(f"{letter}2:{letter}{ROWS + 1}")
+    validation.add(f"{letter}{FIRST_ROW}:{letter}{ROWS + FIRST_ROW - 1}")
 
 
 def _text_column(ws: Worksheet, column: str, columns: list[str]) -> None:
     """Codes such as "01" stay text (a number would lose the leading zero)."""
     letter = get_column_letter(columns.index(column) + 1)
-    for row in range(2, ROWS + 2):
+    for row in range(FIRST_ROW, ROWS + FIRST_ROW):
         ws[f"{letter}{row}"].number_format = "@"
 
 

@@ -318,14 +318,21 @@ def test_import_is_for_those_who_may_submit_a_province(client, world):
         assert _as(client, world, role).get(url("submission_import")).status_code == 403, role
 
 
+def _fill(sheet, row, values):
+    for column, value in enumerate(values, start=1):
+        sheet.cell(row=row, column=column, value=value)
+
+
 def test_the_template_has_the_import_columns_and_drop_down_lists(client, world):
     response = _as(client, world, Role.PROVINCE_OFFICER).get(url("submission_import_template"))
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames[:2] == ["figures", "indicators"]
     figures, indicators = book["figures"], book["indicators"]
-    assert [c.value for c in figures[1]] == FIGURE_COLUMNS
-    assert [c.value for c in indicators[1]] == INDICATOR_COLUMNS
+    assert [c.value for c in figures[1]][:3] == ["Năm", "Lũy kế đến tháng", "Mã tỉnh"]  # in Vietnamese
+    assert [c.value for c in figures[2]] == FIGURE_COLUMNS  # the codes, in a hidden row
+    assert figures.row_dimensions[2].hidden
+    assert [c.value for c in indicators[2]] == INDICATOR_COLUMNS
     lists = {str(v.sqref)[0]: v.formula1 for v in figures.data_validations.dataValidation}
     assert lists["D"] == '"KCQG,KCDP"'  # source
     assert lists["B"] == '"1,2,3,4,5,6,7,8,9,10,11,12"'  # through_month
@@ -335,7 +342,7 @@ def test_the_template_has_the_import_columns_and_drop_down_lists(client, world):
     assert {"01", "48", "56"} == set(codes)  # the test world's provinces in force, "01" kept as text
 
     # Filled in, the template reads back without error.
-    figures.append([2025, 9, "56", "KCDP", "", 1_000_000_000, 500_000_000])
+    _fill(figures, 3, [2025, 9, "56", "KCDP", "", 1_000_000_000, 500_000_000])  # below the headers
     buffer = io.BytesIO()
     book.save(buffer)
     parsed = read_file("mau.xlsx", buffer.getvalue())
@@ -343,6 +350,23 @@ def test_the_template_has_the_import_columns_and_drop_down_lists(client, world):
     assert list(parsed.figures.values()) == [
         [{"source": "KCDP", "content_group": "", "plan_dong": 1_000_000_000, "executed_dong": 500_000_000}]
     ]
+
+    # A bad cell is named by the row the officer sees (the data start on row 3).
+    _fill(figures, 4, [2025, 9, "56", "KCDP", "", "abc", 0])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    errors = read_file("mau.xlsx", buffer.getvalue()).errors
+    assert [(e.sheet, e.row, e.column) for e in errors] == [("figures", 4, "plan_dong")]
+
+
+def test_a_header_of_names_alone_reads_as_its_codes(world):
+    """A sheet typed by hand with the columns' names (in Vietnamese or English, with or without
+    diacritics) in its first row reads like one with the codes."""
+    names = "Năm,Luy ke den thang,Mã tỉnh,Funding source,Nhóm nội dung,Kế hoạch (đồng),Thực hiện (đồng)"
+    content = f"{names}\n2025,9,56,KCDP,,1.000.000.000,500.000.000\n".encode()
+    parsed = read_file("so-lieu.csv", content)
+    assert parsed.errors == []
+    assert next(iter(parsed.figures.values()))[0]["executed_dong"] == 500_000_000
 
 
 def test_the_templates_lists_write_catalogue_names_as_text(client, world):
