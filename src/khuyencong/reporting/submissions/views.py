@@ -279,6 +279,8 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-version"),
     )
     latest = versions[0]
+    for older in versions[1:]:  # a version left pending when a later one was submitted is not pending
+        older.superseded = older.status in (SubmissionStatus.PREPARED, SubmissionStatus.SUBMITTED)
     _dress(request, [submission])
     tables = figure_tables(list(submission.figures.all()))
     pending = latest.pk == submission.pk and submission.status in (

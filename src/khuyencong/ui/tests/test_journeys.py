@@ -261,6 +261,7 @@ def test_1_province_officer_day(kc):
     assert latest.version == 2
     assert kc.path() == reverse("reporting:submission_detail", args=[latest.pk])
     assert page.locator("[data-testid=awaiting-department]").is_visible()
+    assert page.locator("[data-testid=versions] [data-testid=superseded]").count() == 1  # v1
     _shots(kc, "journey-officer-report-prepared")
     kc.assert_clean()
 
