@@ -233,7 +233,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Bodies are refused by their declared length before they are read (core.middleware.RefuseBadInput):
 # a multipart upload above the upload limit, any other body (JSON, a form) above this.
 KHUYENCONG_BODY_MAX_BYTES = int(os.environ.get("KHUYENCONG_BODY_MAX_BYTES", 1024 * 1024))
-# What an imported file may hold once opened (reporting.imports.ImportLimits): a workbook's unpacked
+# What an imported file may hold once opened (core.spreadsheets.ImportLimits): a workbook's unpacked
 # size, rows per sheet (header included), columns, characters per cell; errors listed in full.
 KHUYENCONG_IMPORT_LIMITS = {
     "uncompressed": int(os.environ.get("KHUYENCONG_IMPORT_MAX_UNPACKED", 50 * 1024 * 1024)),

@@ -1,32 +1,31 @@
 """Reading province figures sent as a file: CSV (one file per sheet) or XLSX (sheets `figures` and,
-optionally, `indicators`). Every cell is checked and every problem reported with its sheet, row and
-column; nothing is returned unless the whole file is valid.
+optionally, `indicators`), read safely by core.spreadsheets. Every cell is checked and every problem
+reported with its sheet, row and column; nothing is returned unless the whole file is valid.
 
 figures:    year, through_month, unit_code, source, content_group, plan_dong, executed_dong
 indicators: year, through_month, unit_code, indicator_code, planned, achieved
 
-A file is bounded before it is read (`ImportLimits`, from settings): a workbook's members by their
-uncompressed size (a 400 KB XLSX can hold a 400 MB sheet), each sheet by its rows, columns and cell
-length; at most `errors` problems are listed, with a count of the rest.
+At most `ImportLimits.errors` problems are listed, with a count of the rest.
 """
 
-import csv
-import io
-import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl.utils.exceptions import InvalidFileException
 
 from khuyencong.catalog.models import ContentGroup, Indicator
 from khuyencong.core.errors import ValidationFailed
-from khuyencong.core.formatting import MoneyParseError, parse_vnd
-from khuyencong.core.text import fold
+from khuyencong.core.spreadsheets import (
+    UNREADABLE,
+    CellError,
+    FileTooLarge,
+    ImportLimits,
+    file_kind,
+    header_of,
+    read_sheets,
+    whole_number,
+)
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.geo.selectors import unit_on
 
@@ -57,37 +56,6 @@ COLUMN_LABELS = {
     "achieved": gettext_lazy("Achieved"),
 }
 SOURCES = {"KCQG": "KCQG", "KCDP": "KCDP", "KCĐP": "KCDP"}
-
-
-@dataclass
-class CellError:
-    sheet: str
-    row: int  # as the user sees it: the header is row 1
-    column: str
-    code: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "sheet": self.sheet,
-            "row": self.row,
-            "column": self.column,
-            "code": self.code,
-            "message": self.message,
-        }
-
-
-@dataclass(frozen=True)
-class ImportLimits:
-    uncompressed: int  # bytes, all members of a workbook together
-    rows: int  # per sheet, the header included
-    columns: int
-    cell: int  # characters in one cell
-    errors: int  # listed; the rest are counted
-
-    @classmethod
-    def from_settings(cls) -> "ImportLimits":
-        return cls(**settings.KHUYENCONG_IMPORT_LIMITS)
 
 
 @dataclass
@@ -131,189 +99,14 @@ def raise_import_invalid(errors: list[dict[str, Any]], count: int) -> None:
     )
 
 
-class FileTooLarge(Exception):
-    """A file beyond the import's limits: refused before it is read further."""
-
-    def __init__(self, error: CellError) -> None:
-        super().__init__(error.message)
-        self.error = error
-
-
 SHEETS = ("figures", "indicators")
-
-
-def _workbook_sheets(content: bytes, limits: ImportLimits) -> dict[str, list[list[Any]]]:
-    from openpyxl import load_workbook
-
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        # the sizes the archive declares are the ones zipfile holds it to (it stops there and checks
-        # the CRC), so summing them bounds what opening the workbook can unpack
-        unpacked = sum(member.file_size for member in archive.infolist())
-    if unpacked > limits.uncompressed:
-        raise FileTooLarge(
-            CellError(
-                "",
-                0,
-                "",
-                "workbook_too_large",
-                _(
-                    "Unpacked, the workbook holds %(size)s MB, more than %(mb)s MB; "
-                    "split it by year or by province."
-                )
-                % {"size": unpacked // (1024 * 1024), "mb": limits.uncompressed // (1024 * 1024)},
-            )
-        )
-    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    try:
-        sheets = {}
-        for ws in workbook:
-            title = ws.title.strip().lower()
-            if title in SHEETS:  # the template's other sheets (codes, help) are not read
-                sheets[title] = _bounded(title, ws.iter_rows(values_only=True), limits)
-        return sheets
-    finally:
-        workbook.close()
-
-
-def _bounded(sheet: str, rows: Any, limits: ImportLimits) -> list[list[Any]]:
-    """The sheet's rows, refused at the first row, column or cell beyond the limits."""
-    kept: list[list[Any]] = []
-    for number, row in enumerate(rows, start=1):
-        if number > limits.rows:
-            raise FileTooLarge(
-                CellError(
-                    sheet,
-                    number,
-                    "",
-                    "too_many_rows",
-                    _("The sheet has more than %(n)s rows; split the file by year or by province.")
-                    % {"n": f"{limits.rows - 1:,}".replace(",", ".")},
-                )
-            )
-        cells = list(row)
-        while cells and (cells[-1] is None or cells[-1] == ""):
-            cells.pop()
-        if len(cells) > limits.columns:
-            raise FileTooLarge(
-                CellError(
-                    sheet,
-                    number,
-                    "",
-                    "too_many_columns",
-                    _("The row has more than %(n)s columns.") % {"n": limits.columns},
-                )
-            )
-        for index, value in enumerate(cells):
-            if isinstance(value, str) and len(value) > limits.cell:
-                from openpyxl.utils import get_column_letter
-
-                raise FileTooLarge(
-                    CellError(
-                        sheet,
-                        number,
-                        get_column_letter(index + 1),
-                        "cell_too_long",
-                        _("The cell holds %(length)s characters, more than %(n)s.")
-                        % {"length": len(value), "n": limits.cell},
-                    )
-                )
-        kept.append(cells)
-    return kept
-
-
-# Files people send instead of the workbook, told by their first bytes (or, for a zip, its parts).
-SIGNATURES = (
-    (b"%PDF", "PDF"),
-    (b"\xd0\xcf\x11\xe0", "Excel 97–2003 (XLS) / Word 97–2003 (DOC)"),
-    (b"{\\rtf", "RTF"),
-    (b"\x89PNG", "PNG"),
-    (b"\xff\xd8\xff", "JPEG"),
-)
-
-
-def file_kind(name: str, content: bytes) -> str | None:
-    """What the file is when it is not an XLSX workbook nor CSV text ("PDF", "Word (DOCX)"…), or None."""
-    for signature, kind in SIGNATURES:
-        if content.startswith(signature):
-            return kind
-    if content[:2] == b"PK":
-        try:
-            with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                parts = archive.namelist()
-        except zipfile.BadZipFile:
-            return None  # said as unreadable by the workbook reader
-        if any(p.startswith("word/") for p in parts):
-            return "Word (DOCX)"
-        if any(p.startswith("ppt/") for p in parts):
-            return "PowerPoint (PPTX)"
-        if "content.xml" in parts:
-            return "OpenDocument (ODS/ODT)"
-        if not any(p.startswith("xl/") for p in parts):
-            return "ZIP"
-    return None
 
 
 def _sheets(name: str, content: bytes, limits: ImportLimits) -> dict[str, list[list[Any]]]:
     """The file's sheets as rows of cell values (CSV: one sheet, named by its columns)."""
-    if content[:2] == b"PK":
-        return _workbook_sheets(content, limits)
-    text = content.decode("utf-8-sig")
-    rows = _bounded("figures", csv.reader(io.StringIO(text)), limits)
-    _, header = _header(rows)
-    return {"indicators" if "indicator_code" in header else "figures": rows}
-
-
-def _fold(text: Any) -> str:
-    return fold(str(text or "").strip()).lower()
-
-
-def _header(rows: list[list[Any]]) -> tuple[int, list[str]]:
-    """Where a sheet's data starts and the column code of each cell of its header: codes in the first
-    row; or the template's layout, names in the first row and codes in the (hidden) second; or names
-    only (in Vietnamese or English)."""
-    if not rows:
-        return 1, []
-    first = [str(c or "").strip().lower() for c in rows[0]]
-    if set(first) & set(COLUMN_LABELS):
-        return 1, first
-    if len(rows) > 1:
-        second = [str(c or "").strip().lower() for c in rows[1]]
-        if set(second) & set(COLUMN_LABELS):
-            return 2, second
-    names = {}
-    for code, label in COLUMN_LABELS.items():
-        names[_fold(label)] = code
-        with translation.override("en"):
-            names[_fold(str(label))] = code
-    return 1, [names.get(_fold(c), _fold(c)) for c in rows[0]]
-
-
-def _int(value: Any, *, money: bool = False) -> int:
-    """A whole number from a cell: an int, a float that is whole, or text (Vietnamese-formatted money
-    '57.615.300.000' accepted). Raises ValueError."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise ValueError("empty")
-    if isinstance(value, bool):
-        raise ValueError("bool")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise ValueError("fraction")
-        return int(value)
-    text = str(value).strip()
-    if money:
-        try:
-            return parse_vnd(text)
-        except MoneyParseError as exc:
-            raise ValueError(text) from exc
-    try:
-        number = Decimal(text)
-    except InvalidOperation as exc:
-        raise ValueError(text) from exc
-    if number != number.to_integral_value():
-        raise ValueError(text)
-    return int(number)
+    return read_sheets(
+        content, limits, SHEETS, lambda header: "indicators" if "indicator_code" in header else "figures"
+    )
 
 
 class _Reader:
@@ -343,7 +136,7 @@ class _Reader:
         if not rows:
             self.error(sheet, 1, "", "empty_sheet", _("The sheet is empty."))
             return
-        start, header = _header(rows)
+        start, header = header_of(rows, COLUMN_LABELS)
         missing = [c for c in columns if c not in header]
         if missing:
             for column in missing:
@@ -365,14 +158,14 @@ class _Reader:
     def key(self, sheet: str, number: int, cells: dict[str, Any]) -> tuple[int, int, int] | None:
         ok = True
         try:
-            year = _int(cells["year"])
+            year = whole_number(cells["year"])
             if not 2000 <= year <= 2100:
                 raise ValueError(year)
         except ValueError:
             self.error(sheet, number, "year", "invalid_year", _("A year such as 2025."))
             ok = False
         try:
-            month = _int(cells["through_month"])
+            month = whole_number(cells["through_month"])
             if not 1 <= month <= 12:
                 raise ValueError(month)
         except ValueError:
@@ -415,7 +208,7 @@ class _Reader:
             amounts = {}
             for column in ("plan_dong", "executed_dong"):
                 try:
-                    amounts[column] = _int(cells[column], money=True)
+                    amounts[column] = whole_number(cells[column], money=True)
                     if amounts[column] < 0:
                         raise ValueError("negative")
                 except ValueError:
@@ -461,7 +254,7 @@ class _Reader:
                     values[column] = None
                     continue
                 try:
-                    values[column] = _int(cells[column])
+                    values[column] = whole_number(cells[column])
                     if values[column] < 0:  # type: ignore[operator]
                         raise ValueError("negative")
                 except ValueError:
@@ -475,19 +268,6 @@ class _Reader:
                 continue
             seen.add((key, code))
             self.result.indicators.setdefault(key, []).append({"indicator_code": code, **values})
-
-
-# what opening a file that is neither UTF-8 CSV nor a valid XLSX raises (a corrupt workbook starts with
-# PK and fails inside the zip reader)
-UNREADABLE = (
-    UnicodeDecodeError,
-    ValueError,
-    KeyError,
-    OSError,
-    csv.Error,
-    zipfile.BadZipFile,
-    InvalidFileException,
-)
 
 
 def read_file(name: str, content: bytes, limits: ImportLimits | None = None) -> ParsedFile:
