@@ -235,9 +235,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 KHUYENCONG_BODY_MAX_BYTES = int(os.environ.get("KHUYENCONG_BODY_MAX_BYTES", 1024 * 1024))
 # What an imported file may hold once opened (core.spreadsheets.ImportLimits): a workbook's unpacked
 # size, rows per sheet (header included), columns, characters per cell; errors listed in full.
+# An import file larger than this is checked and imported by the worker, with progress on its page.
+KHUYENCONG_IMPORT_BACKGROUND_BYTES = int(os.environ.get("KHUYENCONG_IMPORT_BACKGROUND_BYTES", 300_000))
+KHUYENCONG_IMPORT_MAX_BYTES = int(os.environ.get("KHUYENCONG_IMPORT_MAX_BYTES", 30 * 1024 * 1024))
 KHUYENCONG_IMPORT_LIMITS = {
     "uncompressed": int(os.environ.get("KHUYENCONG_IMPORT_MAX_UNPACKED", 50 * 1024 * 1024)),
-    "rows": int(os.environ.get("KHUYENCONG_IMPORT_MAX_ROWS", 100_001)),
+    "rows": int(os.environ.get("KHUYENCONG_IMPORT_MAX_ROWS", 100_002)),
     "columns": 50,
     "cell": 1000,
     "errors": 200,

@@ -20,16 +20,49 @@ def audit_record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     reason: str = "",
+    import_run: Any = None,
 ) -> AuditEntry:
-    return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        action=action,
-        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:300],
-        before=before,
-        after=after,
-        reason=reason,
+    return AuditEntry.objects.create(**_entry(actor, action, obj, before, after, reason, import_run))
+
+
+def _entry(
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    reason: str,
+    import_run: Any,
+) -> dict[str, Any]:
+    return {
+        "actor": actor if getattr(actor, "pk", None) else None,
+        "action": action,
+        "content_type": ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        "object_id": str(obj.pk),
+        "object_repr": str(obj)[:300],
+        "before": before,
+        "after": after,
+        "reason": reason,
+        "import_run": import_run,
+    }
+
+
+def audit_records(
+    *,
+    actor: Any,
+    action: str,
+    changes: Iterable[tuple[models.Model, dict[str, Any] | None, dict[str, Any] | None]],
+    reason: str = "",
+    import_run: Any = None,
+) -> list[AuditEntry]:
+    """The audit entries of many records written at once (an import): one INSERT per batch.
+    `changes`: (record, before, after) for each."""
+    return AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(**_entry(actor, action, obj, before, after, reason, import_run))
+            for obj, before, after in changes
+        ],
+        batch_size=2000,
     )
 
 

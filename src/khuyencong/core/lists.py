@@ -23,6 +23,7 @@ form's fields. Access refusals (out of jurisdiction, a role that may not act) ar
 `core.middleware.AccessRefusals` makes them 404 and 403 for every page.
 """
 
+import tempfile
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -30,12 +31,14 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views import View
 
-from .exporters import FORMATS, Exporter
+from .exporters import CONTENT_TYPES, FORMATS, Exporter
 from .filters import ListFilter
+from .imports import KINDS, template_workbook
 from .tasks import list_export_request
 from .views import attempt
 
@@ -55,6 +58,9 @@ class ListPage(View):
     sorts: ClassVar[dict[str, str]] = {}
     default_sort: ClassVar[str] = ""  # the key shown as the order when the URL names none
     page_size: ClassVar[int] = 50
+    # The import kind (core.imports) whose layout `?export=import` writes the filtered rows in: the
+    # "for editing" workbook, which imports back unchanged.
+    import_kind: ClassVar[str] = ""
     http_method_names = ["get", "head", "options"]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -128,11 +134,26 @@ class ListPage(View):
             "page": page,
             "sort": self.sort_key(request.GET),
             "export_formats": FORMATS if self.exporter_class else (),
+            "import_kind": self._import_kind(request.user),
             **self.extra_context(request, rows, filterset),
         }
         return render(request, self.template_name, context)
 
+    def _import_kind(self, user: Any) -> Any:
+        kind = KINDS.get(self.import_kind)
+        return kind if kind is not None and kind.allowed(user) else None
+
     def export(self, request: HttpRequest, rows: QuerySet, fmt: str) -> HttpResponseBase:
+        if fmt == "import" and (kind := self._import_kind(request.user)) is not None:
+            target = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it once sent
+            template_workbook(request.user, target, [kind], {kind.code: kind.export_rows(rows)})
+            target.seek(0)
+            return FileResponse(
+                target,
+                as_attachment=True,
+                filename=f"{kind.code.replace('_', '-')}-de-sua-{timezone.localdate():%Y%m%d}.xlsx",
+                content_type=CONTENT_TYPES["xlsx"],
+            )
         if self.exporter_class is None or fmt not in FORMATS:
             raise Http404
         exporter = self.exporter_class(rows)

@@ -29,6 +29,15 @@ class AuditEntry(models.Model):
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
+    # the import that wrote the change, when a file did (core.imports)
+    import_run = models.ForeignKey(
+        "ImportRun",
+        verbose_name=_("import"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_entries",
+    )
 
     class Meta:
         verbose_name = _("audit entry")
@@ -93,3 +102,60 @@ class ListExport(models.Model):
     def list_url(self) -> str:
         """The list page with the filter the file was asked with."""
         return f"{self.path}?{self.query}" if self.query else self.path
+
+
+class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("being checked")
+    INVALID = "invalid", _("has errors")
+    CHECKED = "checked", _("checked, awaiting confirmation")
+    IMPORTING = "importing", _("being imported")
+    DONE = "done", _("imported")
+    FAILED = "failed", _("failed")
+
+
+class ImportRun(models.Model):
+    """One file brought in by an officer (core.imports): checked first (the dry run, nothing written),
+    then imported on confirmation, all rows in one transaction or none. The file is kept with its
+    SHA-256; the records it wrote carry it in their audit entries (`AuditEntry.import_run`)."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("file checksum (SHA-256)"), max_length=64)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    content = models.BinaryField(_("file content"), editable=False)
+    kind = models.CharField(_("kind"), max_length=40, blank=True, help_text=_("Empty: every sheet named."))
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.CHECKING
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    # {sheet: {"new": n, "unchanged": n, "update": n, "errors": n}}
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    # the first errors (core.spreadsheets.CellError.as_dict) and how many there are in all
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    # {sheet: {"start": first data row, "header": [column codes]}}: where the highlighted copy marks
+    layout = models.JSONField(default=dict, blank=True, editable=False)
+    failure = models.TextField(_("failure"), blank=True)
+    checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
+    imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=Q(progress__lte=100), name="core_importrun_progress")]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.created_at:%d/%m/%Y %H:%M})"
+
+    @property
+    def running(self) -> bool:
+        return self.status in {ImportStatus.CHECKING, ImportStatus.IMPORTING}
+
+    def total(self, outcome: str) -> int:
+        return sum(counts.get(outcome, 0) for counts in (self.counts or {}).values())

@@ -7,7 +7,9 @@ problem a `CellError` naming its sheet, row and column. Each kind of import (rep
 provinces' figures) reads its rows through these."""
 
 import csv
+import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,13 +26,13 @@ from .text import fold
 
 
 @dataclass
-@dataclass
 class CellError:
     sheet: str
     row: int  # as the user sees it: the header is row 1
     column: str
     code: str
     message: str
+    value: str = ""  # the cell's content as read, when it is the cell that is wrong
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -39,6 +41,7 @@ class CellError:
             "column": self.column,
             "code": self.code,
             "message": self.message,
+            **({"value": self.value} if self.value else {}),
         }
 
 
@@ -64,7 +67,7 @@ class FileTooLarge(Exception):
 
 
 def _workbook_sheets(
-    content: bytes, limits: ImportLimits, names: tuple[str, ...]
+    content: bytes, limits: ImportLimits, names: Mapping[str, str]
 ) -> dict[str, list[list[Any]]]:
     from openpyxl import load_workbook
 
@@ -90,8 +93,8 @@ def _workbook_sheets(
     try:
         sheets = {}
         for ws in workbook:
-            title = ws.title.strip().lower()
-            if title in names:  # the template's other sheets (codes, help) are not read
+            title = names.get(_fold(ws.title))
+            if title is not None:  # the template's other sheets (examples, lists, help) are not read
                 sheets[title] = bounded(title, ws.iter_rows(values_only=True), limits)
         return sheets
     finally:
@@ -243,14 +246,18 @@ UNREADABLE = (
 
 
 def read_sheets(
-    content: bytes, limits: ImportLimits, names: tuple[str, ...], csv_sheet: Any
+    content: bytes, limits: ImportLimits, names: tuple[str, ...] | Mapping[str, str], csv_sheet: Any
 ) -> dict[str, list[list[Any]]]:
-    """The file's sheets named `names` as rows of cell values. A CSV file is one sheet: `csv_sheet`
-    names it from its header's column codes. Raises FileTooLarge, or one of UNREADABLE."""
+    """The file's sheets named `names` as rows of cell values. `names` may map each title a sheet may
+    have (compared without case or diacritics) to the sheet's code. A CSV file is one sheet:
+    `csv_sheet` names it from its header's column codes. Raises FileTooLarge, or one of UNREADABLE."""
+    titles = (
+        {_fold(n): n for n in names} if isinstance(names, tuple) else {_fold(k): v for k, v in names.items()}
+    )
     if content[:2] == b"PK":
-        return _workbook_sheets(content, limits, names)
+        return _workbook_sheets(content, limits, titles)
     text = content.decode("utf-8-sig")
-    rows = bounded(names[0], csv.reader(io.StringIO(text)), limits)
+    rows = bounded(next(iter(titles.values())), csv.reader(io.StringIO(text)), limits)
     sheet = csv_sheet(header_of_any(rows))
     return {sheet: rows}
 
@@ -258,3 +265,105 @@ def read_sheets(
 def header_of_any(rows: list[list[Any]]) -> list[str]:
     """The first rows' cells, folded, to tell which sheet a CSV file is."""
     return [str(c or "").strip().lower() for row in rows[:2] for c in row]
+
+
+# An encrypted (password-protected) OOXML workbook is an OLE compound file holding this stream.
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+
+
+def password_protected(content: bytes) -> bool:
+    return content.startswith(b"\xd0\xcf\x11\xe0") and _ENCRYPTED in content[:1_000_000]
+
+
+_SHEET_RE = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
+_REL_RE = re.compile(
+    rb'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"|<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"'
+)
+_MERGE_RE = re.compile(rb'<mergeCell\b[^>]*?ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+# a formula cell without its last computed value: <c r="B3"…><f>…</f></c>
+_UNCOMPUTED_RE = re.compile(
+    rb'<c\b[^>]*?r="([A-Z]+[0-9]+)"[^>]*><f\b[^>]*?(?:/>|>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>'
+)
+
+
+@dataclass
+class SheetShape:
+    """What a worksheet's XML holds that reading its values hides: merged ranges (their value is in
+    the first cell only) and formulas never computed (no value saved with them)."""
+
+    merged: list[str]
+    uncomputed: list[str]
+
+
+def sheet_shapes(content: bytes, names: Mapping[str, str]) -> dict[str, SheetShape]:
+    """The shape of each of the workbook's sheets named in `names` (title folded → code)."""
+    from html import unescape
+
+    titles = {_fold(k): v for k, v in names.items()}
+    shapes: dict[str, SheetShape] = {}
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        try:
+            book = archive.read("xl/workbook.xml")
+            rels = archive.read("xl/_rels/workbook.xml.rels")
+        except KeyError:
+            return shapes
+        targets = {}
+        for match in _REL_RE.finditer(rels):
+            rid, target = (
+                (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
+            )
+            targets[rid.decode()] = target.decode()
+        for name, rid in _SHEET_RE.findall(book):
+            code = titles.get(_fold(unescape(name.decode("utf-8"))))
+            target = targets.get(rid.decode())
+            if code is None or target is None:
+                continue
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            try:
+                xml = archive.read(part)
+            except KeyError:
+                continue
+            shapes[code] = SheetShape(
+                merged=[m.decode() for m in _MERGE_RE.findall(xml)],
+                uncomputed=[c.decode() for c in _UNCOMPUTED_RE.findall(xml)],
+            )
+    return shapes
+
+
+def cell_reference(reference: str) -> tuple[int, int]:
+    """'C12' → (row 12, column 3)."""
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    letters, row = coordinate_from_string(reference)
+    return row, column_index_from_string(letters)
+
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_DATE_RE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+_ISO_RE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?\s*$")
+
+
+def date_value(value: Any) -> dt.date:
+    """A date from a cell: a date or a whole-day datetime (what a date cell reads as), an Excel serial
+    number (a date cell read without its format), or text dd/mm/yyyy (also with . or -) or
+    yyyy-mm-dd. Raises ValueError."""
+    if isinstance(value, dt.datetime):
+        if value.time() != dt.time():
+            raise ValueError("time")
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        raise ValueError("bool")
+    if isinstance(value, int | float):
+        if not float(value).is_integer() or not 1 <= value <= 2958465:
+            raise ValueError("serial")
+        return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+    text = str(value or "")
+    if match := _DATE_RE.match(text):
+        day, month, year = (int(g) for g in match.groups())
+        return dt.date(year, month, day)
+    if match := _ISO_RE.match(text):
+        year, month, day = (int(g) for g in match.groups())
+        return dt.date(year, month, day)
+    raise ValueError(text)

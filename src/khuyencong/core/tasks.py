@@ -16,7 +16,7 @@ from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import ExportStatus, ListExport
+from .models import ExportStatus, ImportRun, ImportStatus, ListExport
 
 logger = logging.getLogger(__name__)
 
@@ -89,3 +89,53 @@ def run_list_export(job_id: str) -> str:
         finished_at=timezone.now(),
     )
     return ExportStatus.DONE
+
+
+# --- imports (core.imports) ------------------------------------------------------------------------
+
+
+def _import_failed(run_id: Any) -> str:
+    logger.exception("import %s failed", run_id)
+    ImportRun.objects.filter(pk=run_id).update(
+        status=ImportStatus.FAILED,
+        failure=str(
+            _("The file could not be processed. Try again; if it fails again, tell the administrator.")
+        ),
+    )
+    return ImportStatus.FAILED
+
+
+@task
+def run_import_check(run_id: int) -> str:
+    """The dry run of a large file, its progress saved on the run."""
+    from .imports import import_check
+
+    run = ImportRun.objects.select_related("requested_by").get(pk=run_id)
+    if run.status != ImportStatus.CHECKING:
+        return run.status
+    try:
+        with translation.override(run.language or None):
+            import_check(
+                run, progress=lambda p: ImportRun.objects.filter(pk=run_id).update(progress=min(p, 99))
+            )
+    except Exception:
+        return _import_failed(run_id)
+    return run.status
+
+
+@task
+def run_import_confirm(run_id: int) -> str:
+    """The import of a large checked file (all rows in one transaction, or none)."""
+    from .imports import ImportInvalid, import_confirm
+
+    run = ImportRun.objects.select_related("requested_by").get(pk=run_id)
+    if run.status != ImportStatus.IMPORTING:
+        return run.status
+    try:
+        with translation.override(run.language or None):
+            import_confirm(actor=run.requested_by, run=run)
+    except ImportInvalid:
+        return ImportStatus.INVALID  # the run says which rows
+    except Exception:
+        return _import_failed(run_id)
+    return ImportStatus.DONE

@@ -12,4 +12,4 @@ class EstablishmentsConfig(AppConfig):
         reference_load(report=report)
 
     def ready(self):
-        from . import pickers  # noqa: F401 (registers the pickers)
+        from . import imports, pickers  # noqa: F401 (registers the pickers and the import's kind)

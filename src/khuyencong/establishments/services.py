@@ -116,8 +116,16 @@ def _snapshot(est: Establishment) -> dict[str, Any]:
 REGISTERED_FORMS = (LegalForm.ENTERPRISE,)
 
 
-def _clean(actor: Any, data: dict[str, Any], *, instance: Establishment | None = None) -> dict[str, Any]:
-    """Check every field; raise ValidationFailed with all field errors at once (code, field, message)."""
+def _clean(
+    actor: Any,
+    data: dict[str, Any],
+    *,
+    instance: Establishment | None = None,
+    communes_in_scope: set[int] | None = None,
+) -> dict[str, Any]:
+    """Check every field; raise ValidationFailed with all field errors at once (code, field, message).
+    `communes_in_scope`: the communes the actor may change, when known (an import checks thousands
+    of rows against one set instead of a query each)."""
     errors: dict[str, str] = {}
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
@@ -139,7 +147,11 @@ def _clean(actor: Any, data: dict[str, Any], *, instance: Establishment | None =
         commune = cleaned["commune"]
         if not isinstance(commune, AdministrativeUnit) or commune.level != Level.COMMUNE:
             errors["commune"] = str(_("Choose a commune (xã, phường, thị trấn or đặc khu)."))
-        elif not restrict(AdministrativeUnit.objects.filter(pk=commune.pk), actor, Action.CHANGE).exists():
+        elif (
+            commune.pk not in communes_in_scope
+            if communes_in_scope is not None
+            else not restrict(AdministrativeUnit.objects.filter(pk=commune.pk), actor, Action.CHANGE).exists()
+        ):
             errors["commune"] = str(_("This commune is outside your jurisdiction."))
     for name in (
         "name",
@@ -256,10 +268,17 @@ def establishment_create(*, actor: Any, confirm_duplicate: bool = False, **data:
 
 @transaction.atomic
 def establishment_update(
-    *, actor: Any, establishment: Establishment, version: int, confirm_duplicate: bool = False, **changes: Any
+    *,
+    actor: Any,
+    establishment: Establishment,
+    version: int,
+    confirm_duplicate: bool = False,
+    import_run: Any = None,
+    **changes: Any,
 ) -> Establishment:
     """Change fields of a record the actor may change. `version` is the one the actor saw: if someone
-    saved in between, StaleWrite is raised and nothing is written."""
+    saved in between, StaleWrite is raised and nothing is written. `import_run`: the import (core
+    .imports) the change comes from, kept in its audit entry."""
     _require_change(actor)
     # Scope first, then lock by primary key: PostgreSQL refuses FOR UPDATE on the outer joins of a scope.
     in_scope = restrict(
@@ -286,6 +305,7 @@ def establishment_update(
         obj=est,
         before=jsonable({k: before[k] for k in changed}),
         after=jsonable({k: after[k] for k in changed}),
+        import_run=import_run,
     )
     return est
 

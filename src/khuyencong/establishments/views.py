@@ -75,6 +75,7 @@ class EstablishmentList(ListPage):
     nav = NAV
     filterset_class = EstablishmentFilter
     exporter_class = EstablishmentExporter
+    import_kind = "establishments"
     sorts = SORTS
     default_sort = DEFAULT_SORT
     ordering = ("search_name", "pk")  # ties broken by name and id, so that pages never overlap

@@ -73,10 +73,10 @@ def plan_line(
     return plan.lines.get(activity__code=activity, added_by__isnull=True)
 
 
-def establishment(w: World, target: str = "own", name: str | None = None) -> Establishment:
+def establishment(w: World, target: str = "own", name: str | None = None, **fields: Any) -> Establishment:
     name = name or f"Cơ sở kiểm thử {next(_counter)}"
     return Establishment.objects.create(
-        legal_form=LegalForm.HOUSEHOLD_BUSINESS,
+        **{"legal_form": LegalForm.HOUSEHOLD_BUSINESS, **fields},
         name=name,
         search_name=comparable_name(name),
         commune=location(w, target),

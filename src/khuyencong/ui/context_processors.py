@@ -19,7 +19,11 @@ FULL_MENU = ESTABLISHMENT_MENU | {
 
 
 def menu_of(user) -> set[str]:
-    return ESTABLISHMENT_MENU if represents_only(user) else FULL_MENU
+    from khuyencong.core.imports import kinds_for
+
+    if represents_only(user):
+        return ESTABLISHMENT_MENU
+    return FULL_MENU | {"imports"} if kinds_for(user) else FULL_MENU
 
 
 def shell(request):

@@ -71,3 +71,9 @@ def sort_th(context, key, label, css=""):
         label,
         SORT_ICONS.get(direction, ""),
     )
+
+
+@register.filter
+def import_total(run, outcome):
+    """How many rows of an import (core.models.ImportRun) have `outcome` ("new", "update"…)."""
+    return formatting.format_number(run.total(outcome))
