@@ -9,7 +9,10 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from .bulk import insert_rows
 from .models import AuditEntry
+
+PLAIN = {str, int, bool, float}
 
 
 def audit_record(
@@ -47,34 +50,42 @@ def _entry(
     }
 
 
-def audit_records(
+def audit_rows(
     *,
     actor: Any,
     action: str,
-    changes: Iterable[tuple[models.Model, dict[str, Any] | None, dict[str, Any] | None]],
+    model: type[models.Model],
+    changes: Iterable[tuple[Any, str, dict[str, Any] | None, dict[str, Any] | None]],
     reason: str = "",
     import_run: Any = None,
-) -> list[AuditEntry]:
-    """The audit entries of many records written at once (an import): one INSERT per batch.
-    `changes`: (record, before, after) for each."""
-    return AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(**_entry(actor, action, obj, before, after, reason, import_run))
-            for obj, before, after in changes
-        ],
-        batch_size=2000,
-    )
+) -> int:
+    """The audit entries of many records of one model written at once (an import), in multi-row
+    INSERTs (core.bulk). `changes`: (id, text, before, after) for each record. Returns how many."""
+    common = {
+        "actor": actor.pk if getattr(actor, "pk", None) else None,
+        "action": action,
+        "content_type": ContentType.objects.get_for_model(model, for_concrete_model=False).pk,
+        "reason": reason,
+        "import_run": import_run.pk if import_run is not None else None,
+    }
+    rows = [
+        {**common, "object_id": str(pk), "object_repr": text[:300], "before": before, "after": after}
+        for pk, text, before, after in changes
+    ]
+    return len(insert_rows(AuditEntry, rows))
 
 
 def as_json(value: Any) -> Any:
     """A value as the audit stores it: dates ISO, decimals as text, records by id."""
+    if value is None or type(value) in PLAIN:
+        return value
     if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
-    if value is None or isinstance(value, str | int | bool | float):
+    if isinstance(value, str | int | bool | float):
         return value
     return str(value)
 

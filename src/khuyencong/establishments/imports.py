@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from khuyencong.accounts.jurisdiction import Action, allows, restrict
-from khuyencong.core.audit import audit_records, jsonable
+from khuyencong.core.audit import as_json, audit_rows
+from khuyencong.core.bulk import insert_rows
 from khuyencong.core.errors import ValidationFailed
 from khuyencong.core.imports import Column, Errors, ImportKind, Outcome, register
 from khuyencong.core.spreadsheets import whole_number
@@ -27,13 +28,12 @@ from khuyencong.geo.models import AdministrativeUnit
 from .choices import LegalForm
 from .identity import comparable_name
 from .models import Establishment, Industry
-from .services import _clean, _snapshot, establishment_update
+from .services import EDITABLE_FIELDS, _clean, establishment_update
 
 SHEET = "establishments"
 FREE_TEXT = ("household_registration_no", "address", "main_products", "representative", "phone", "email")
 # the record's field each column sets, where the names differ
 FIELD = {"commune_code": "commune", "industry_code": "industry"}
-BATCH = 2000
 
 
 def coded(value: Any) -> str:
@@ -58,6 +58,15 @@ def _in_chunks(values: Iterable[Any], size: int = 900) -> Iterator[list[Any]]:
             chunk = []
     if chunk:
         yield chunk
+
+
+def _stored(record: Establishment, name: str) -> Any:
+    """A field's value as stored, a foreign key by its id (no query)."""
+    return getattr(record, f"{name}_id") if name in FIELD.values() else getattr(record, name)
+
+
+def _given(value: Any) -> Any:
+    return getattr(value, "pk", value)
 
 
 def _legal_forms() -> dict[str, str]:
@@ -331,7 +340,7 @@ class EstablishmentKind(ImportKind):
             changed = [
                 name
                 for name in compared
-                if getattr(record, name) != cleaned.get(name)
+                if _stored(record, name) != _given(cleaned.get(name))
                 # the same name spelt without diacritics or with other spacing: the registry's stays
                 and not (name == "name" and record.search_name == comparable_name(cleaned["name"]))
             ]
@@ -347,20 +356,25 @@ class EstablishmentKind(ImportKind):
         return outcomes
 
     def write(self, actor: Any, outcomes: list[Outcome], run: Any, context: dict[str, Any]) -> None:
-        new = [o for o in outcomes if o.outcome == "new"]
-        for start in range(0, len(new), BATCH):
-            records = [
-                Establishment(search_name=comparable_name(o.data["name"]), **o.data)
-                for o in new[start : start + BATCH]
-            ]
-            Establishment.objects.bulk_create(records)
-            audit_records(
-                actor=actor,
-                action="establishment.create",
-                changes=[(record, None, jsonable(_snapshot(record))) for record in records],
-                reason=_("imported from %(file)s") % {"file": run.file_name},
-                import_run=run,
-            )
+        meta = Establishment._meta
+        blank = {name: meta.get_field(name).get_default() for name in EDITABLE_FIELDS}
+        rows = [
+            {**blank, **o.data, "search_name": comparable_name(o.data["name"])}
+            for o in outcomes
+            if o.outcome == "new"
+        ]
+        ids = insert_rows(Establishment, rows)
+        audit_rows(
+            actor=actor,
+            action="establishment.create",
+            model=Establishment,
+            changes=[
+                (pk, row["name"], None, {name: as_json(row[name]) for name in EDITABLE_FIELDS})
+                for pk, row in zip(ids, rows, strict=True)
+            ],
+            reason=_("imported from %(file)s") % {"file": run.file_name},
+            import_run=run,
+        )
         for outcome in outcomes:
             if outcome.outcome == "update":
                 establishment_update(
