@@ -12,7 +12,7 @@ call `require_open` here, and reporting binds the port when it loads (`Reporting
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -40,6 +40,10 @@ class Port(Protocol):
         (None: an undated figure of the year — a deliverable's count —, held by the annual report)."""
         ...
 
+    def closures(self, *, units: Iterable[int], year: int) -> Callable[[dt.date | None], Closure | None]:
+        """`closure` for many days of the same province(s) and year, the approved reports read once."""
+        ...
+
     def may_correct(self, user: Any, units: Iterable[int]) -> bool: ...
 
     def mark_changed(self, *, actor: Any, closure: Closure, reason: str, what: dict[str, Any]) -> None: ...
@@ -57,6 +61,26 @@ def units_of(place: Any) -> list[int | None]:
     """The provinces an administrative unit's figures are reported under: the province of its time and
     today's (a legacy Ninh Thuận commune: Ninh Thuận and Khánh Hòa)."""
     return [place.province_id, place.current_province_id]
+
+
+def closures(units: Iterable[int | None], year: int) -> Callable[[dt.date | None], Closure | None]:
+    """The approved reports a write dated `day` would change (`require_open`'s question), asked for
+    many writes of the same province(s) and year with one query (an import)."""
+    if _port is None:
+        return lambda day: None
+    return _port.closures(units=[unit for unit in units if unit is not None], year=year)
+
+
+def closed_error(closure: Closure, *, year: int, day: dt.date | None) -> PeriodClosed:
+    return PeriodClosed(
+        _(
+            "The report %(period)s is approved: its figures are closed and nothing dated "
+            "%(date)s can be added to them. A correction after approval needs a written reason "
+            "(the ministry's officers or the province's approver)."
+        )
+        % {"period": closure.label, "date": day.strftime("%d/%m/%Y") if day else str(year)},
+        submissions=list(closure.submissions),
+    )
 
 
 def require_open(
@@ -81,15 +105,7 @@ def require_open(
         return None
     reason = (correction_reason or "").strip()
     if not reason:
-        raise PeriodClosed(
-            _(
-                "The report %(period)s is approved: its figures are closed and nothing dated "
-                "%(date)s can be added to them. A correction after approval needs a written reason "
-                "(the ministry's officers or the province's approver)."
-            )
-            % {"period": closure.label, "date": day.strftime("%d/%m/%Y") if day else str(year)},
-            submissions=list(closure.submissions),
-        )
+        raise closed_error(closure, year=year, day=day)
     if not _port.may_correct(actor, ids):
         raise PermissionDenied(
             _("Only the ministry's officers or the province's approver correct an approved period."),

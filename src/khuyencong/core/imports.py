@@ -68,7 +68,7 @@ class Outcome:
     row: int
     outcome: str  # one of OUTCOMES
     data: dict[str, Any]
-    existing: Any = None
+    existing: Any = None  # the matched record (its id, or what the kind keeps of it)
     changed: list[str] = field(default_factory=list)
 
 
@@ -204,8 +204,10 @@ def check_file(
     kind: str = "",
     limits: ImportLimits | None = None,
     progress: Callable[[int], None] | None = None,
+    lock: bool = False,
 ) -> Checked:
-    """Read and check a file: every sheet of a kind the actor may import, every row (nothing written)."""
+    """Read and check a file: every sheet of a kind the actor may import, every row (nothing written).
+    `lock`: inside the transaction that will write the rows, the kinds lock what they check against."""
     limits = limits or ImportLimits.from_settings()
     errors = Errors(limits.errors)
     checked = Checked({}, errors, {})
@@ -258,7 +260,7 @@ def check_file(
             % {"names": ", ".join(f"“{k.title}”" for k in kinds)},
         )
         return checked
-    context: dict[str, Any] = {}
+    context: dict[str, Any] = {"lock": lock}
     present = [k for k in kinds if sheets.get(k.code)]
     for position, kind_ in enumerate(present):
         rows = sheets[kind_.code]
@@ -290,6 +292,10 @@ def check_file(
         checked.outcomes[kind_.code] = kind_.check(actor, numbered, errors, context)
         if progress:
             progress(round((position + 1) * 100 / len(present)))
+    # as a reader goes through the file: sheet by sheet, row by row (a kind finds some errors in a
+    # later pass: a key already in the registry, a contract's balance)
+    order = {k.code: i for i, k in enumerate(present)}
+    errors.items.sort(key=lambda e: (order.get(e.sheet, -1), e.row))
     return checked
 
 
@@ -375,27 +381,43 @@ def import_confirm(*, actor: Any, run: ImportRun) -> ImportRun:
         raise DomainError(_("Only the officer who uploaded the file may import it."), code="not_your_import")
     if run.status == ImportStatus.DONE:
         raise DomainError(_("This file is already imported."), code="already_imported")
-    checked = check_file(actor, bytes(run.content), kind=run.kind)
-    _record_check(run, checked)
-    if checked.errors:
+    try:
+        # checked again inside the transaction that writes: the kinds lock what their rows change
+        # (the projects whose ledger they add to) so that nothing changes between check and write
+        with transaction.atomic():
+            checked = check_file(actor, bytes(run.content), kind=run.kind, lock=True)
+            _record_check(run, checked)
+            if checked.errors:
+                raise _Invalid()
+            _write(actor, run, checked)
+    except _Invalid:
         run.save()
-        raise ImportInvalid(errors=[e.as_dict() for e in checked.errors.items], count=checked.errors.count)
-    with transaction.atomic():
-        context: dict[str, Any] = {}
-        for kind in kinds_for(actor, run.kind):
-            outcomes = [o for o in checked.outcomes.get(kind.code, []) if o.outcome != "unchanged"]
-            kind.write(actor, outcomes, run, context)
-        run.status = ImportStatus.DONE
-        run.imported_at = timezone.now()
-        run.save()
-        audit_record(
-            actor=actor,
-            action="import.confirm",
-            obj=run,
-            after={"file": run.file_name, "sha256": run.sha256, "counts": run.counts},
-            import_run=run,
-        )
+        raise ImportInvalid(
+            errors=[e.as_dict() for e in checked.errors.items], count=checked.errors.count
+        ) from None
     return run
+
+
+class _Invalid(Exception):
+    pass
+
+
+def _write(actor: Any, run: ImportRun, checked: "Checked") -> None:
+    """Every kind's rows written (inside the import's transaction) and the import marked done."""
+    context: dict[str, Any] = {}
+    for kind in kinds_for(actor, run.kind):
+        outcomes = [o for o in checked.outcomes.get(kind.code, []) if o.outcome != "unchanged"]
+        kind.write(actor, outcomes, run, context)
+    run.status = ImportStatus.DONE
+    run.imported_at = timezone.now()
+    run.save()
+    audit_record(
+        actor=actor,
+        action="import.confirm",
+        obj=run,
+        after={"file": run.file_name, "sha256": run.sha256, "counts": run.counts},
+        import_run=run,
+    )
 
 
 # --- the workbooks ---------------------------------------------------------------------------------

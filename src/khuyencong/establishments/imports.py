@@ -60,11 +60,6 @@ def _in_chunks(values: Iterable[Any], size: int = 900) -> Iterator[list[Any]]:
         yield chunk
 
 
-def _stored(record: Establishment, name: str) -> Any:
-    """A field's value as stored, a foreign key by its id (no query)."""
-    return getattr(record, f"{name}_id") if name in FIELD.values() else getattr(record, name)
-
-
 def _given(value: Any) -> Any:
     return getattr(value, "pk", value)
 
@@ -299,9 +294,13 @@ class EstablishmentKind(ImportKind):
             )
             matched[number] = pk
         wanted = {pk for pk in matched.values() if pk is not None}
-        existing: dict[int, Establishment] = {}
+        compared = [FIELD.get(c.code, c.code) for c in self.columns if c.code in present]
+        # the stored values only (foreign keys by id): 100,000 model instances would not fit the memory
+        stored = [f"{name}_id" if name in FIELD.values() else name for name in compared]
+        existing: dict[int, dict[str, Any]] = {}
         for chunk in _in_chunks(wanted):
-            existing.update(Establishment.objects.in_bulk(chunk))
+            for row in Establishment.objects.filter(pk__in=chunk).values("pk", "search_name", *stored):
+                existing[row["pk"]] = row
         changeable: set[int] = set()
         for chunk in _in_chunks(wanted):
             changeable.update(
@@ -309,7 +308,6 @@ class EstablishmentKind(ImportKind):
                     "pk", flat=True
                 )
             )
-        compared = [FIELD.get(c.code, c.code) for c in self.columns if c.code in present]
         outcomes: list[Outcome] = []
         claimed: dict[int, int] = {}
         for number, cleaned in candidates:
@@ -340,16 +338,16 @@ class EstablishmentKind(ImportKind):
             changed = [
                 name
                 for name in compared
-                if _stored(record, name) != _given(cleaned.get(name))
+                if record[f"{name}_id" if name in FIELD.values() else name] != _given(cleaned.get(name))
                 # the same name spelt without diacritics or with other spacing: the registry's stays
-                and not (name == "name" and record.search_name == comparable_name(cleaned["name"]))
+                and not (name == "name" and record["search_name"] == comparable_name(cleaned["name"]))
             ]
             outcomes.append(
                 Outcome(
                     number,
                     "update" if changed else "unchanged",
                     {name: cleaned[name] for name in changed},
-                    record,
+                    pk,
                     changed,
                 )
             )
@@ -377,10 +375,11 @@ class EstablishmentKind(ImportKind):
         )
         for outcome in outcomes:
             if outcome.outcome == "update":
+                record = Establishment.objects.get(pk=outcome.existing)
                 establishment_update(
                     actor=actor,
-                    establishment=outcome.existing,
-                    version=outcome.existing.version,
+                    establishment=record,
+                    version=record.version,
                     confirm_duplicate=True,
                     import_run=run,
                     **outcome.data,

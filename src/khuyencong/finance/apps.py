@@ -12,7 +12,7 @@ class FinanceConfig(AppConfig):
         from khuyencong.core.panels import contribute
         from khuyencong.projects import ports, workflow
 
-        from . import services
+        from . import imports, services  # noqa: F401 (imports registers the ledger's import kind)
         from .panels import establishment_money, project_ledger
         from .ports import ProjectMoney
 

@@ -16,6 +16,7 @@ data written around the services, e.g. the benchmark's generator). Both run from
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
@@ -42,9 +43,8 @@ ON CONFLICT (plan_line_id, province_id, month) DO UPDATE SET amount = {rollup}.a
 """
 
 
-def _add(plan_line_id: int, location_id: int, month: dt.date, amount: int) -> None:
-    """Add `amount` to the month of the line in the province of `location_id`."""
-    tables = {
+def _tables() -> dict[str, str]:
+    return {
         name: connection.ops.quote_name(model._meta.db_table)
         for name, model in (
             ("rollup", DisbursedMonth),
@@ -53,10 +53,43 @@ def _add(plan_line_id: int, location_id: int, month: dt.date, amount: int) -> No
             ("unit", AdministrativeUnit),
         )
     }
+
+
+def _add(plan_line_id: int, location_id: int, month: dt.date, amount: int) -> None:
+    """Add `amount` to the month of the line in the province of `location_id`."""
     with connection.cursor() as cursor:
-        cursor.execute(_UPSERT.format(**tables), [month, amount, plan_line_id, location_id])
+        cursor.execute(_UPSERT.format(**_tables()), [month, amount, plan_line_id, location_id])
         if cursor.rowcount != 1:
             raise ValueError(f"no plan line {plan_line_id} or place {location_id} to add disbursed money to")
+
+
+# The same for many months at once (an import): one statement per batch of (line, place, month,
+# amount), each (line, province, month) once in a batch (PostgreSQL refuses to update a row twice in
+# one statement). SQLite needs the WHERE for its parser to read ON CONFLICT as the upsert's.
+_UPSERT_MANY = """
+WITH v(line, place, month, amount) AS (VALUES {values})
+INSERT INTO {rollup} (plan_line_id, province_id, month, amount, year, source, programme_id, activity_id)
+SELECT l.id, u.province_id, v.month, v.amount, p.year, p.source, p.programme_id, l.activity_id
+FROM v JOIN {line} l ON l.id = v.line JOIN {plan} p ON p.id = l.plan_id JOIN {unit} u ON u.id = v.place
+WHERE true
+ON CONFLICT (plan_line_id, province_id, month) DO UPDATE SET amount = {rollup}.amount + excluded.amount
+"""
+
+
+def rollup_add_many(items: Iterable[tuple[int, int, int, dt.date, int]]) -> None:
+    """Add many disbursed deltas: (plan line, place, the place's province, value date, amount) each."""
+    sums: dict[tuple[int, int, dt.date], list[int]] = {}
+    for line, place, province, day, amount in items:
+        if amount:
+            key = (line, province, day.replace(day=1))
+            sums.setdefault(key, [place, 0])[1] += amount
+    rows = [(line, place, month, amount) for (line, _p, month), (place, amount) in sums.items() if amount]
+    tables = _tables()
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 1000):
+            batch = rows[start : start + 1000]
+            sql = _UPSERT_MANY.format(values=", ".join(["(%s, %s, %s, %s)"] * len(batch)), **tables)
+            cursor.execute(sql, [value for row in batch for value in row])
 
 
 def rollup_add(project: Project, value_date: dt.date, amount: int) -> None:

@@ -24,6 +24,7 @@ class LedgerList(ListPage):
     nav = "finance"
     filterset_class = LedgerFilter
     exporter_class = LedgerExporter
+    import_kind = "ledger"
     ordering = ("-value_date", "-pk")
     sorts = {
         "date": "value_date",

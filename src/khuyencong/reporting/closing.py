@@ -3,7 +3,7 @@ plan year up to the end of its period — the whole year's, adjustment January i
 report is approved (`Period.executed_until`). Bound as the port in `ReportingConfig.ready`."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from khuyencong.accounts.jurisdiction import Action, allows, scope_of
@@ -36,17 +36,21 @@ def _holds(through_month: int, year: int, day: dt.date | None) -> bool:
 
 
 class ReportingClosing:
+    def closures(self, *, units: Iterable[int], year: int) -> Callable[[dt.date | None], Closure | None]:
+        approved = list(_approved(units, year).select_related("unit").order_by("through_month"))
+
+        def closure(day: dt.date | None) -> Closure | None:
+            closed = [s for s in approved if _holds(s.through_month, year, day)]
+            if not closed:
+                return None
+            widest = closed[-1]
+            label = f"{Period(year, widest.through_month).label} của {widest.unit.name}"
+            return Closure(submissions=tuple(s.pk for s in closed), label=label)
+
+        return closure
+
     def closure(self, *, units: Iterable[int], year: int, day: dt.date | None) -> Closure | None:
-        closed = [
-            s
-            for s in _approved(units, year).select_related("unit").order_by("through_month")
-            if _holds(s.through_month, year, day)
-        ]
-        if not closed:
-            return None
-        widest = closed[-1]
-        label = f"{Period(year, widest.through_month).label} của {widest.unit.name}"
-        return Closure(submissions=tuple(s.pk for s in closed), label=label)
+        return self.closures(units=units, year=year)(day)
 
     def may_correct(self, user: Any, units: Iterable[int]) -> bool:
         """The ministry's officers (the whole country) and the approvers of the province itself."""

@@ -84,7 +84,7 @@ def test_a_row_matching_the_registry_is_unchanged_or_an_update_of_named_fields(w
     same = check_file(
         officer, _csv(f"household_business,Cơ sở nón lá Trần Thị H,,{code},,", header=HEADER[:-8])
     )
-    assert [(o.outcome, o.existing.pk) for o in same.outcomes["establishments"]] == [("unchanged", known.pk)]
+    assert [(o.outcome, o.existing) for o in same.outcomes["establishments"]] == [("unchanged", known.pk)]
     more = check_file(officer, _csv(f"hộ kinh doanh,Cơ sở nón lá Tran Thi H,,{code},0905123456,8"))
     assert [(o.outcome, o.changed) for o in more.outcomes["establishments"]] == [
         ("update", ["workers", "phone"])

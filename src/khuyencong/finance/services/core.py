@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +17,7 @@ from khuyencong.core.errors import DomainError, ValidationFailed
 from khuyencong.core.formatting import format_date, format_vnd
 from khuyencong.core.reference import LoadReport, read_json
 from khuyencong.projects.models import Project
-from khuyencong.projects.selectors import liquidation_due
+from khuyencong.projects.selectors import DeadlineRules, liquidation_due
 
 from ..choices import DISBURSING, EntryKind
 from ..models import AdvanceRule, Contract, LedgerEntry
@@ -92,11 +91,29 @@ def advance_rules_load(*, report: LoadReport | None = None) -> LoadReport:
     return report
 
 
+class AdvanceRules:
+    """The advance rules, read once: the share for many entries costs no query each (an import)."""
+
+    def __init__(self) -> None:
+        self.rules = sorted(
+            AdvanceRule.objects.all(),
+            key=lambda r: (r.valid_from is not None, r.valid_from, r.pk),
+            reverse=True,
+        )
+
+    def share(self, activity_id: int | None, on: dt.date) -> tuple[Decimal, AdvanceRule | None]:
+        """The largest advance, as a share of a contract, for the activity on `on` (1 when no rule
+        applies): its own rule in force, else the default rule in force — the latest to take effect."""
+        valid = [r for r in self.rules if r.is_valid_on(on)]
+        rule = next((r for r in valid if r.activity_id == activity_id), None) or next(
+            (r for r in valid if r.activity_id is None), None
+        )
+        return (rule.max_share if rule else Decimal(1)), rule
+
+
 def advance_share(activity: Activity, on: dt.date) -> tuple[Decimal, AdvanceRule | None]:
     """The largest advance, as a share of a contract, for `activity` on `on` (1 when no rule applies)."""
-    rules = AdvanceRule.objects.valid_on(on).order_by(F("valid_from").desc(nulls_last=True), "-pk")
-    rule = rules.filter(activity=activity).first() or rules.filter(activity__isnull=True).first()
-    return (rule.max_share if rule else Decimal(1)), rule
+    return AdvanceRules().share(activity.pk, on)
 
 
 def _date(value: Any, field: str) -> dt.date:
@@ -107,19 +124,21 @@ def _date(value: Any, field: str) -> dt.date:
     return value
 
 
-def ledger_window(project: Project) -> tuple[dt.date, dt.date | None]:
+def ledger_window(project: Project, rules: DeadlineRules | None = None) -> tuple[dt.date, dt.date | None]:
     """The value dates a year's project may commit and disburse on: from 1 January of its plan year to
     the liquidation deadline of its contracts (by default 22 January after the year, or after the
     year the project ends in) — the window the execution of a year's plan counts
     (docs/report-schema.md). None: no liquidation rule in force, no end."""
-    return dt.date(project.year, 1, 1), liquidation_due(project)
+    return dt.date(project.year, 1, 1), liquidation_due(project, rules)
 
 
-def window_refusal(project: Project, day: dt.date, *, kind: str) -> str | None:
+def window_refusal(
+    project: Project, day: dt.date, *, kind: str, rules: DeadlineRules | None = None
+) -> str | None:
     """Why money cannot move on `day` for the project, if it cannot. Advances, payments and
     commitments lie in the plan year's window (`ledger_window`); recoveries and reversals (money
     coming back, corrections) may come later, never before the plan year."""
-    start, end = ledger_window(project)
+    start, end = ledger_window(project, rules)
     late = end is not None and day > end and kind not in (EntryKind.RECOVERY, "reversal")
     if day >= start and not late:
         return None
@@ -148,8 +167,10 @@ def window_refusal(project: Project, day: dt.date, *, kind: str) -> str | None:
     )
 
 
-def _require_in_window(project: Project, day: dt.date, *, kind: str) -> None:
-    if (refusal := window_refusal(project, day, kind=kind)) is not None:
+def _require_in_window(
+    project: Project, day: dt.date, *, kind: str, rules: DeadlineRules | None = None
+) -> None:
+    if (refusal := window_refusal(project, day, kind=kind, rules=rules)) is not None:
         raise LedgerRefused(refusal, code="outside_plan_year", field="value_date")
 
 
@@ -166,14 +187,7 @@ def _entry(
     reverses: LedgerEntry | None = None,
     correction_reason: str = "",
 ) -> LedgerEntry:
-    sign = -1 if reverses is not None else 1
-    committed = sign * amount if kind == EntryKind.COMMITMENT else 0
-    if kind in DISBURSING:
-        disbursed = sign * amount
-    elif kind == EntryKind.RECOVERY:
-        disbursed = -sign * amount
-    else:
-        disbursed = 0
+    committed, disbursed = entry_deltas(kind, amount, reversal=reverses is not None)
     correction = None
     if disbursed:  # money that changes the executed figures: not into an approved report's period
         correction = closing.require_open(
@@ -208,15 +222,36 @@ def _entry(
         action="finance.reversal" if reverses else "finance.entry",
         obj=project,
         after={
-            "entry": entry.pk,
-            "kind": kind,
-            "amount": amount,
-            "value_date": value_date.isoformat(),
-            "reference": reference,
-            "contract": contract.number if contract else None,
-            "reverses": reverses.pk if reverses else None,
+            **entry_audit(entry, contract),
             **({"correction_after_approval": list(correction.submissions)} if correction else {}),
         },
         reason=correction_reason.strip() if correction else note,
     )
     return entry
+
+
+def entry_deltas(kind: str, amount: int, *, reversal: bool) -> tuple[int, int]:
+    """An entry's signed effect on what is committed and on what is disbursed (a reversal takes its
+    amount back)."""
+    sign = -1 if reversal else 1
+    committed = sign * amount if kind == EntryKind.COMMITMENT else 0
+    if kind in DISBURSING:
+        disbursed = sign * amount
+    elif kind == EntryKind.RECOVERY:
+        disbursed = -sign * amount
+    else:
+        disbursed = 0
+    return committed, disbursed
+
+
+def entry_audit(entry: LedgerEntry, contract: Contract | None) -> dict[str, Any]:
+    """What the audit keeps of a recorded entry (on its project's trail)."""
+    return {
+        "entry": entry.pk,
+        "kind": entry.kind,
+        "amount": entry.amount,
+        "value_date": entry.value_date.isoformat(),
+        "reference": entry.reference,
+        "contract": contract.number if contract else None,
+        "reverses": entry.reverses_id,
+    }

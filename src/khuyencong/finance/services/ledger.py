@@ -16,6 +16,7 @@ from khuyencong.core.money import whole_dong
 from khuyencong.core.versioning import check_version
 from khuyencong.projects.choices import ProjectState
 from khuyencong.projects.models import Document, Project
+from khuyencong.projects.ports import Balance
 from khuyencong.projects.services import (
     WrongState,
     project_for_change,
@@ -26,12 +27,12 @@ from ..choices import DISBURSING, EntryKind
 from ..models import Contract, LedgerEntry
 from ..selectors import contract_balance
 from .core import (
+    AdvanceRules,
     LedgerRefused,
     _date,
     _entry,
     _require_in_window,
     _require_not_duplicate,
-    advance_share,
     window_refusal,
 )
 
@@ -191,11 +192,19 @@ def _entry_contract(project: Project, contract: Contract | None) -> Contract:
 
 
 def _require_room_on_contract(
-    project: Project, contract: Contract, kind: str, amount: int, value_date: dt.date
+    project: Project,
+    contract: Contract,
+    kind: str,
+    amount: int,
+    value_date: dt.date,
+    *,
+    balance: Balance | None = None,
+    rules: AdvanceRules | None = None,
 ) -> None:
     """Disbursed money stays within what the contract commits, advances within their share, recoveries
-    within what was disbursed."""
-    balance = contract_balance(contract)
+    within what was disbursed. `balance`, `rules`: the contract's balance and the advance rules when
+    known (an import keeps a running balance of each contract instead of a query per row)."""
+    balance = balance or contract_balance(contract)
     if kind in DISBURSING:
         # What is still committed: the contract's value until liquidation or a stop releases the rest.
         ceiling = min(contract.value, balance.committed)
@@ -214,7 +223,7 @@ def _require_room_on_contract(
     if kind == EntryKind.ADVANCE:
         if project.state not in (ProjectState.CONTRACTED, ProjectState.IN_PROGRESS):
             raise LedgerRefused(_("Advances are paid before acceptance."), code="advance_after_acceptance")
-        share, rule = advance_share(project.plan_line.activity, value_date)
+        share, rule = (rules or AdvanceRules()).share(project.plan_line.activity_id, value_date)
         limit = int((Decimal(contract.value) * share).to_integral_value(rounding=ROUND_FLOOR))
         if balance.advanced + amount > limit:
             raise LedgerRefused(
@@ -319,28 +328,8 @@ def entry_reverse(
         raise ValidationFailed(
             _("A reversal cannot be dated before the entry."), code="invalid_date", field="value_date"
         )
-    if entry.kind == EntryKind.RECOVERY and entry.contract is not None:
-        balance = contract_balance(entry.contract)
-        if balance.disbursed + amount > min(entry.contract.value, balance.committed):
-            raise LedgerRefused(
-                _("Reversing this recovery would disburse more than the contract."),
-                code="above_contract_balance",
-            )
-    if entry.kind == EntryKind.COMMITMENT and entry.contract is not None:
-        balance = contract_balance(entry.contract)
-        if balance.committed - amount < balance.disbursed:
-            raise LedgerRefused(
-                _("The commitment cannot fall below what is disbursed on the contract (%(disbursed)s).")
-                % {"disbursed": format_vnd(balance.disbursed)},
-                code="below_disbursed",
-                field="amount",
-            )
-    if (
-        entry.kind in DISBURSING
-        and entry.contract is not None
-        and contract_balance(entry.contract).disbursed - amount < 0
-    ):
-        raise LedgerRefused(_("The disbursed amount cannot become negative."), code="negative_disbursed")
+    if entry.contract is not None:
+        _require_reversible(entry.kind, entry.contract, amount, contract_balance(entry.contract))
     return _entry(
         project,
         entry.contract,
@@ -353,6 +342,24 @@ def entry_reverse(
         reverses=entry,
         correction_reason=correction_reason,
     )
+
+
+def _require_reversible(kind: str, contract: Contract, amount: int, balance: Balance) -> None:
+    """Taking `amount` of an entry of `kind` back keeps the contract's balance possible."""
+    if kind == EntryKind.RECOVERY and balance.disbursed + amount > min(contract.value, balance.committed):
+        raise LedgerRefused(
+            _("Reversing this recovery would disburse more than the contract."),
+            code="above_contract_balance",
+        )
+    if kind == EntryKind.COMMITMENT and balance.committed - amount < balance.disbursed:
+        raise LedgerRefused(
+            _("The commitment cannot fall below what is disbursed on the contract (%(disbursed)s).")
+            % {"disbursed": format_vnd(balance.disbursed)},
+            code="below_disbursed",
+            field="amount",
+        )
+    if kind in DISBURSING and balance.disbursed - amount < 0:
+        raise LedgerRefused(_("The disbursed amount cannot become negative."), code="negative_disbursed")
 
 
 def _release_commitments(actor: Any, project: Project, on: dt.date, why: str) -> int:
