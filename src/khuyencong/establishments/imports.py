@@ -268,6 +268,7 @@ class EstablishmentKind(ImportKind):
                 continue
             seen[key] = number
             candidates.append((number, cleaned))
+        rows.clear()  # read: only the checked values are needed now
         return self._matched(actor, candidates, present, error)
 
     def _matched(self, actor: Any, candidates: list, present: set[str], error: Any) -> list[Outcome]:
@@ -297,10 +298,12 @@ class EstablishmentKind(ImportKind):
         compared = [FIELD.get(c.code, c.code) for c in self.columns if c.code in present]
         # the stored values only (foreign keys by id): 100,000 model instances would not fit the memory
         stored = [f"{name}_id" if name in FIELD.values() else name for name in compared]
-        existing: dict[int, dict[str, Any]] = {}
+        existing: dict[int, tuple] = {}  # pk → (search name, the stored values in `compared` order)
         for chunk in _in_chunks(wanted):
-            for row in Establishment.objects.filter(pk__in=chunk).values("pk", "search_name", *stored):
-                existing[row["pk"]] = row
+            for pk, search_name, *values in Establishment.objects.filter(pk__in=chunk).values_list(
+                "pk", "search_name", *stored
+            ):
+                existing[pk] = (search_name, values)
         changeable: set[int] = set()
         for chunk in _in_chunks(wanted):
             changeable.update(
@@ -334,13 +337,13 @@ class EstablishmentKind(ImportKind):
                 )
                 continue
             claimed[pk] = number
-            record = existing[pk]
+            search_name, values = existing[pk]
             changed = [
                 name
-                for name in compared
-                if record[f"{name}_id" if name in FIELD.values() else name] != _given(cleaned.get(name))
+                for name, value in zip(compared, values, strict=True)
+                if value != _given(cleaned.get(name))
                 # the same name spelt without diacritics or with other spacing: the registry's stays
-                and not (name == "name" and record["search_name"] == comparable_name(cleaned["name"]))
+                and not (name == "name" and search_name == comparable_name(cleaned["name"]))
             ]
             outcomes.append(
                 Outcome(

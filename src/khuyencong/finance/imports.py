@@ -233,6 +233,7 @@ class LedgerKind(ImportKind):
             row = self._parsed(number, value, projects, contracts, kinds, error)
             if row is not None:
                 parsed.append(row)
+        rows.clear()  # read: only the checked values are needed now
         return self._in_turn(actor, parsed, contracts, error)
 
     def _projects(self, actor: Any, rows: list, error: Any, *, lock: bool) -> dict[str, Project]:
