@@ -148,6 +148,25 @@ class KC:
         self.submit_login(username, password)
         assert self.path() == "/", f"log-in as {username} ended on {self.page.url}"
 
+    def settled(self) -> None:
+        """Wait until no htmx request is in flight and no swap is settling."""
+        self.page.wait_for_function(
+            "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+        )
+
+    def pick(self, field: str, search: str, value: str | None = None) -> str:
+        """Type into a picker's search box, wait for the list to be replaced, choose an option:
+        the one with `value`, or the first that shows `search`. Choosing before the swap would lose
+        the choice when the new list lands."""
+        with self.page.expect_response(lambda r: f"{field}-search=" in r.url):
+            self.page.fill(f"[data-testid=picker-search-{field}]", search)
+        self.settled()
+        if value is None:
+            option = self.page.locator(f"#id_{field} option").filter(has_text=search).first
+            value = option.get_attribute("value")
+        self.page.select_option(f"#id_{field}", value)
+        return value
+
     def screenshot(self, suffix: str = "") -> Path:
         name = re.sub(r"[^\w.-]+", "-", self.node_name).strip("-")
         if suffix:

@@ -35,11 +35,7 @@ def _fill_form(kc, world, name):
     page.select_option("#id_legal_form", "enterprise")
     page.fill("#id_name", name)
     page.fill("#id_tax_code", TAX_CODE)
-    with page.expect_response(lambda r: "/chon/communes/" in r.url and "commune-search=" in r.url):
-        page.fill("[data-testid=picker-search-commune]", "Phan Rang")
-    option = page.locator(f'#id_commune option[value="{world.phan_rang.pk}"]')
-    option.wait_for(state="attached")
-    page.select_option("#id_commune", str(world.phan_rang.pk))
+    kc.pick("commune", "Phan Rang", str(world.phan_rang.pk))
     page.fill("#id_address", "Khu phố 3")
     page.select_option("#id_industry", "23")
     page.fill("#id_main_products", "Gốm mỹ nghệ")
@@ -80,6 +76,8 @@ def test_province_officer_finds_registers_and_is_refused_a_duplicate_tax_code(kc
     kc.screenshot("form")
     with kc.page.expect_navigation():
         kc.page.click("[data-testid=save]")
+    errors = kc.page.locator("[data-testid=form-errors]")
+    assert errors.count() == 0, errors.inner_text()
     est = Establishment.objects.get(tax_code=TAX_CODE)
     assert kc.path() == reverse("establishments:detail", args=[est.pk])
     assert kc.page.locator(".alert-success").is_visible()

@@ -124,10 +124,7 @@ def _entry(kc, kind, amount, on, reference):
 
 def _pick(kc, field, text):
     """Search a picker and choose the first match."""
-    kc.page.fill(f"[data-testid=picker-search-{field}]", text)
-    option = kc.page.locator(f"#id_{field} option", has_text=text).first
-    option.wait_for(state="attached")
-    kc.page.select_option(f"#id_{field}", option.get_attribute("value"))
+    kc.pick(field, text)
 
 
 def _millions(text: str) -> int:
