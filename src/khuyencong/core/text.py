@@ -2,12 +2,18 @@
 
 import unicodedata
 
+# the combining marks (diacritics once decomposed), dropped in one pass (the planes that have them)
+MARKS = {
+    cp: None for cp in (*range(0x20000), *range(0xE0000, 0xE1000)) if unicodedata.category(chr(cp)) == "Mn"
+}
+
 
 def fold(text: str) -> str:
     """Lower-case, without diacritics (đ → d), single spaces."""
-    decomposed = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
-    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return " ".join(stripped.lower().split())
+    text = text or ""
+    if not text.isascii():
+        text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D")).translate(MARKS)
+    return " ".join(text.lower().split())
 
 
 # Characters that show nothing (Unicode "format" characters: zero-width spaces and joiners, the

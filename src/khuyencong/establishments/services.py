@@ -114,6 +114,7 @@ def _snapshot(est: Establishment) -> dict[str, Any]:
 # Bodies registered under the Enterprise Law: their enterprise code is their tax code. (Cooperatives
 # have one too since 2013, but the records kept of older ones often lack it: not required of them.)
 REGISTERED_FORMS = (LegalForm.ENTERPRISE,)
+LEGAL_FORMS = frozenset(LegalForm.values)
 
 
 def _clean(
@@ -137,7 +138,7 @@ def _clean(
         cleaned["name"] = " ".join(str(cleaned["name"] or "").split())
         if not cleaned["name"]:
             errors["name"] = str(_("The name is required."))
-    if "legal_form" in cleaned and cleaned["legal_form"] not in LegalForm.values:
+    if "legal_form" in cleaned and cleaned["legal_form"] not in LEGAL_FORMS:
         errors["legal_form"] = str(_("Choose a legal form from the list."))
     if "tax_code" in cleaned:
         cleaned["tax_code"] = normalize_tax_code(str(cleaned["tax_code"] or ""))
