@@ -125,6 +125,11 @@ class ImportKind:
         """A list's rows in the layout the reader takes back (column code → value)."""
         raise NotImplementedError
 
+    def export_sheets(self, rows: Any) -> dict[str, Iterable[dict[str, Any]]]:
+        """The sheets a list's "for editing" export holds (by kind): its rows, and the rows that go
+        with them (a training's trainees)."""
+        return {self.code: self.export_rows(rows)}
+
     # --- derived -----------------------------------------------------------------------------------
 
     def labels(self) -> dict[str, Any]:
@@ -193,6 +198,36 @@ class Checked:
             numbers["errors"] = len(self.errors.rows.get(sheet, ()))
             counts[sheet] = numbers
         return counts
+
+
+def coded(value: Any) -> str:
+    """The code of a drop-down entry "26734 – Phường Phan Rang" (or the code typed alone)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    for separator in (" – ", " - "):
+        if separator in text:
+            return text.split(separator, 1)[0].strip()
+    return text
+
+
+def in_chunks(values: Iterable[Any], size: int = 900) -> Iterator[list[Any]]:
+    """`values` in lists of `size`: the ids of an IN (…) that SQLite takes (999 parameters at most)."""
+    chunk: list[Any] = []
+    for value in values:
+        chunk.append(value)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def text_of(value: Any) -> str:
+    """A cell as text, spaces collapsed ("" for an empty cell)."""
+    return "" if value is None else " ".join(str(value).split())
 
 
 def _blank(value: Any) -> bool:

@@ -146,7 +146,8 @@ class ListPage(View):
     def export(self, request: HttpRequest, rows: QuerySet, fmt: str) -> HttpResponseBase:
         if fmt == "import" and (kind := self._import_kind(request.user)) is not None:
             target = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it once sent
-            template_workbook(request.user, target, [kind], {kind.code: kind.export_rows(rows)})
+            sheets = kind.export_sheets(rows)
+            template_workbook(request.user, target, [KINDS[code] for code in sheets], sheets)
             target.seek(0)
             return FileResponse(
                 target,

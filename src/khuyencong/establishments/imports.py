@@ -8,7 +8,7 @@ unchanged or an update of the fields that differ. New records are written in bul
 entries; updates go through `establishment_update`, as the edit page's do.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from django.utils import translation
@@ -19,7 +19,7 @@ from khuyencong.accounts.jurisdiction import Action, allows, restrict
 from khuyencong.core.audit import as_json, audit_rows
 from khuyencong.core.bulk import insert_rows
 from khuyencong.core.errors import ValidationFailed
-from khuyencong.core.imports import Column, Errors, ImportKind, Outcome, register
+from khuyencong.core.imports import Column, Errors, ImportKind, Outcome, coded, in_chunks, register
 from khuyencong.core.spreadsheets import whole_number
 from khuyencong.core.text import fold
 from khuyencong.geo.choices import Level
@@ -34,30 +34,6 @@ SHEET = "establishments"
 FREE_TEXT = ("household_registration_no", "address", "main_products", "representative", "phone", "email")
 # the record's field each column sets, where the names differ
 FIELD = {"commune_code": "commune", "industry_code": "industry"}
-
-
-def coded(value: Any) -> str:
-    """The code of a drop-down entry "26734 – Phường Phan Rang" (or the code typed alone)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    for separator in (" – ", " - "):
-        if separator in text:
-            return text.split(separator, 1)[0].strip()
-    return text
-
-
-def _in_chunks(values: Iterable[Any], size: int = 900) -> Iterator[list[Any]]:
-    chunk: list[Any] = []
-    for value in values:
-        chunk.append(value)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _given(value: Any) -> Any:
@@ -276,11 +252,11 @@ class EstablishmentKind(ImportKind):
         active = Establishment.objects.filter(merged_into__isnull=True)
         taxes = {c["tax_code"] for _n, c in candidates if c["tax_code"]}
         by_tax: dict[str, int] = {}
-        for chunk in _in_chunks(taxes):
+        for chunk in in_chunks(taxes):
             by_tax.update(active.filter(tax_code__in=chunk).values_list("tax_code", "pk"))
         names = {(comparable_name(c["name"]), c["commune"].pk) for _n, c in candidates if not c["tax_code"]}
         by_name: dict[tuple[str, int], int] = {}
-        for chunk in _in_chunks({commune for _name, commune in names}):
+        for chunk in in_chunks({commune for _name, commune in names}):
             for search_name, commune, pk in active.filter(commune_id__in=chunk).values_list(
                 "search_name", "commune_id", "pk"
             ):
@@ -299,13 +275,13 @@ class EstablishmentKind(ImportKind):
         # the stored values only (foreign keys by id): 100,000 model instances would not fit the memory
         stored = [f"{name}_id" if name in FIELD.values() else name for name in compared]
         existing: dict[int, tuple] = {}  # pk → (search name, the stored values in `compared` order)
-        for chunk in _in_chunks(wanted):
+        for chunk in in_chunks(wanted):
             for pk, search_name, *values in Establishment.objects.filter(pk__in=chunk).values_list(
                 "pk", "search_name", *stored
             ):
                 existing[pk] = (search_name, values)
         changeable: set[int] = set()
-        for chunk in _in_chunks(wanted):
+        for chunk in in_chunks(wanted):
             changeable.update(
                 restrict(Establishment.objects.filter(pk__in=chunk), actor, Action.CHANGE).values_list(
                     "pk", flat=True

@@ -9,7 +9,7 @@ class EventsConfig(AppConfig):
     def ready(self):
         from khuyencong.core.panels import contribute
 
-        from . import pickers  # noqa: F401 (registers the pickers)
+        from . import imports, pickers  # noqa: F401 (register the import kinds and the pickers)
         from .panels import establishment_events
 
         contribute("establishments.detail", establishment_events)

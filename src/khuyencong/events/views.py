@@ -342,6 +342,7 @@ class TitleList(EventList):
     tab = "titles"
     filterset_class = TitleFilter
     exporter_class = TitleExporter
+    import_kind = "artisan_titles"
     ordering = ("-year", "person_name", "pk")
     sorts = {"year": "year", "name": "person_name", "kind": "kind", "craft": "craft"}
 
@@ -371,6 +372,7 @@ class TrainingList(EventList):
     tab = "trainings"
     filterset_class = TrainingFilter
     exporter_class = TrainingExporter
+    import_kind = "trainings"
     ordering = ("-start_date", "title", "pk")
     sorts = {"title": "title", "kind": "kind", "start": "start_date", "participants": "participants_count"}
 

@@ -33,7 +33,7 @@ from khuyencong.core.audit import audit_rows
 from khuyencong.core.bulk import insert_rows
 from khuyencong.core.errors import DomainError, ValidationFailed
 from khuyencong.core.formatting import format_date, format_vnd
-from khuyencong.core.imports import Column, Errors, ImportKind, Outcome, register
+from khuyencong.core.imports import Column, Errors, ImportKind, Outcome, in_chunks, register
 from khuyencong.core.money import whole_dong
 from khuyencong.core.spreadsheets import date_value, whole_number
 from khuyencong.core.text import fold
@@ -58,12 +58,6 @@ COLUMN = {
     "contract": "contract_number",
     "reason": "note",
 }
-CHUNK = 900
-
-
-def _chunks(values: list[Any]) -> Iterator[list[Any]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
 
 
 def _kinds() -> dict[str, str]:
@@ -224,7 +218,7 @@ class LedgerKind(ImportKind):
 
         projects = self._projects(actor, rows, error, lock=bool(context.get("lock")))
         contracts: dict[int, list[Contract]] = defaultdict(list)
-        for chunk in _chunks(sorted(p.pk for p in projects.values())):
+        for chunk in in_chunks(sorted(p.pk for p in projects.values())):
             for contract in Contract.objects.filter(project_id__in=chunk).order_by("signed_on", "pk"):
                 contracts[contract.project_id].append(contract)
         kinds = _kinds()
@@ -241,7 +235,7 @@ class LedgerKind(ImportKind):
         codes = sorted({str(v.get("project_code") or "").strip() for _n, v in rows} - {""})
         known: set[str] = set()
         found: dict[str, Project] = {}
-        for chunk in _chunks(codes):
+        for chunk in in_chunks(codes):
             known.update(Project.objects.filter(code__in=chunk).values_list("code", flat=True))
             mine = list(
                 restrict(Project.objects.filter(code__in=chunk), actor, Action.CHANGE).values_list(
@@ -365,7 +359,7 @@ class LedgerKind(ImportKind):
         project_ids = sorted({row.project.pk for row in parsed})
         contract_ids = [c.pk for own in contracts.values() for c in own]
         running = {c.pk: Running(c.value) for own in contracts.values() for c in own}
-        for chunk in _chunks(contract_ids):
+        for chunk in in_chunks(contract_ids):
             for contract, kind, committed, disbursed in (
                 LedgerEntry.objects.filter(contract_id__in=chunk)
                 .values_list("contract", "kind")
@@ -377,7 +371,7 @@ class LedgerKind(ImportKind):
         originals: dict[tuple, list[Recorded]] = defaultdict(list)
         by_pk: dict[int, Recorded] = {}
         reversals = []
-        for chunk in _chunks(project_ids):
+        for chunk in in_chunks(project_ids):
             for pk, project, kind, reference, amount, day, contract, reverses in (
                 LedgerEntry.objects.filter(project_id__in=chunk, kind__in=ENTRY_KINDS)
                 .values_list(
