@@ -225,6 +225,24 @@ def in_chunks(values: Iterable[Any], size: int = 900) -> Iterator[list[Any]]:
         yield chunk
 
 
+def choice_names(pairs: Iterable[tuple[Any, Any]], words: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A choice by its code or its label in Vietnamese or English, folded (without diacritics, any
+    case), or by one of `words` (what officers write besides the list's labels)."""
+    pairs = list(pairs)
+    names: dict[str, Any] = {fold(word): value for word, value in (words or {}).items()}
+    for language in ("vi", "en"):
+        with translation.override(language):
+            for value, label in pairs:
+                names[fold(str(value))] = value
+                names[fold(str(label))] = value
+    return names
+
+
+def import_reason(run: ImportRun) -> str:
+    """The reason an import's audit entries give."""
+    return _("imported from %(file)s") % {"file": run.file_name}
+
+
 def text_of(value: Any) -> str:
     """A cell as text, spaces collapsed ("" for an empty cell)."""
     return "" if value is None else " ".join(str(value).split())

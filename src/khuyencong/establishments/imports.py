@@ -11,7 +11,6 @@ entries; updates go through `establishment_update`, as the edit page's do.
 from collections.abc import Iterator
 from typing import Any
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,7 +18,17 @@ from khuyencong.accounts.jurisdiction import Action, allows, restrict
 from khuyencong.core.audit import as_json, audit_rows
 from khuyencong.core.bulk import insert_rows
 from khuyencong.core.errors import ValidationFailed
-from khuyencong.core.imports import Column, Errors, ImportKind, Outcome, coded, in_chunks, register
+from khuyencong.core.imports import (
+    Column,
+    Errors,
+    ImportKind,
+    Outcome,
+    choice_names,
+    coded,
+    import_reason,
+    in_chunks,
+    register,
+)
 from khuyencong.core.spreadsheets import whole_number
 from khuyencong.core.text import fold
 from khuyencong.geo.choices import Level
@@ -38,17 +47,6 @@ FIELD = {"commune_code": "commune", "industry_code": "industry"}
 
 def _given(value: Any) -> Any:
     return getattr(value, "pk", value)
-
-
-def _legal_forms() -> dict[str, str]:
-    """A legal form by its code or its name (Vietnamese or English, with or without diacritics)."""
-    names: dict[str, str] = {}
-    for language in ("vi", "en"):
-        with translation.override(language):
-            for value, label in LegalForm.choices:
-                names[fold(value).lower()] = value
-                names[fold(str(label)).lower()] = value
-    return names
 
 
 @register
@@ -151,7 +149,7 @@ class EstablishmentKind(ImportKind):
             u.pk: u for u in AdministrativeUnit.objects.filter(pk__in=own).only("pk", "code", "name", "level")
         }
         industries = {i.code: i for i in Industry.objects.all()}
-        forms = _legal_forms()
+        forms = choice_names(LegalForm.choices)
         seen: dict[tuple, int] = {}
         candidates: list[tuple[int, dict[str, Any]]] = []
         for number, value in rows:
@@ -349,7 +347,7 @@ class EstablishmentKind(ImportKind):
                 (pk, row["name"], None, {name: as_json(row[name]) for name in EDITABLE_FIELDS})
                 for pk, row in zip(ids, rows, strict=True)
             ],
-            reason=_("imported from %(file)s") % {"file": run.file_name},
+            reason=import_reason(run),
             import_run=run,
         )
         for outcome in outcomes:

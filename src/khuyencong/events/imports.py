@@ -24,7 +24,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Count
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,7 +32,18 @@ from khuyencong.accounts.selectors import agencies_visible
 from khuyencong.core.audit import audit_rows
 from khuyencong.core.bulk import insert_rows
 from khuyencong.core.formatting import format_date
-from khuyencong.core.imports import Column, Errors, ImportKind, Outcome, coded, in_chunks, register, text_of
+from khuyencong.core.imports import (
+    Column,
+    Errors,
+    ImportKind,
+    Outcome,
+    choice_names,
+    coded,
+    import_reason,
+    in_chunks,
+    register,
+    text_of,
+)
 from khuyencong.core.spreadsheets import date_value, whole_number
 from khuyencong.core.text import fold
 from khuyencong.establishments.identity import normalize_tax_code
@@ -62,24 +72,17 @@ TRAINING_WORDS = {
 }
 
 
-def _choice_names(choices: Any, words: dict[str, str] | None = None) -> dict[str, str]:
-    """A choice by its code or its label in Vietnamese or English (with or without diacritics), or
-    by one of `words`."""
-    names: dict[str, str] = {fold(word): value for word, value in (words or {}).items()}
-    for language in ("vi", "en"):
-        with translation.override(language):
-            for value, label in choices.choices:
-                names[fold(value)] = value
-                names[fold(str(label))] = value
-    return names
-
-
 def _fields(data: dict[str, Any], actor: Any) -> dict[str, Any]:
     """A checked row as `insert_rows` takes it: foreign keys by field name ("location", not the
     column "location_id" the comparisons read)."""
     return {(name[:-3] if name.endswith("_id") else name): value for name, value in data.items()} | {
         "created_by": actor.pk
     }
+
+
+def _sync_projects(actor: Any, ids: set[int | None]) -> None:
+    """The event counts of the projects the rows are counted for, recomputed once for the import."""
+    project_counts_sync(actor=actor, projects=list(Project.objects.filter(pk__in=ids - {None})))
 
 
 def _units(actor: Any) -> UnitCodes:
@@ -340,7 +343,7 @@ class TrainingImport(ImportKind):
     ) -> list[Outcome]:
         refs = References(actor, rows)
         agencies = {code: pk for pk, code, _name in self._agencies(actor)}
-        kinds = _choice_names(TrainingKind, TRAINING_WORDS)
+        kinds = choice_names(TrainingKind.choices, TRAINING_WORDS)
         seen: dict[tuple, int] = {}
         checked: list[tuple[int, dict[str, Any]]] = []
         for number, value in rows:
@@ -447,11 +450,10 @@ class TrainingImport(ImportKind):
                 )
                 for pk, row in zip(ids, rows, strict=True)
             ],
-            reason=_("imported from %(file)s") % {"file": run.file_name},
+            reason=import_reason(run),
             import_run=run,
         )
-        projects = {row["project_id"] for row in rows} - {None}
-        project_counts_sync(actor=actor, projects=list(Project.objects.filter(pk__in=projects)))
+        _sync_projects(actor, {row["project_id"] for row in rows})
 
     def export_sheets(self, rows: Any) -> dict[str, Iterator[dict[str, Any]]]:
         return {TRAININGS: self.export_rows(rows), TRAINEES: KINDS_TRAINEES.export_rows(rows)}
@@ -548,7 +550,7 @@ class TraineeImport(ImportKind):
             if cells.ok:
                 parsed.append((cells, training, name, establishment[0] if establishment else None))
         rows.clear()
-        recorded = {t["pk"] for t in trainings.values_list() if t.get("pk")}
+        recorded = {t["pk"] for t in trainings.entries() if t.get("pk")}
         listed: set[tuple] = set()
         for chunk in in_chunks(sorted(recorded)):
             for training, name, establishment in Trainee.objects.filter(training_id__in=chunk).values_list(
@@ -629,37 +631,37 @@ class TraineeImport(ImportKind):
         for pk in touched:
             Training.objects.filter(pk=pk).update(participants_count=counts[pk])
         # as trainee_add audits each: on its training, the number of participants before and after
-        running = defaultdict(int)
+        # (the first one replaces the typed number; those listed before the import are counted)
         added = defaultdict(int)
         for row in rows:
             added[row["training_id"]] += 1
+        position: dict[int, int] = defaultdict(int)
         changes = []
         for row in rows:
             pk = row["training_id"]
-            start = counts[pk] - added[pk] + running[pk]
-            running[pk] += 1
-            previous = before[pk] if running[pk] == 1 else start
+            listed = counts[pk] - added[pk] + position[pk]  # before this one
             changes.append(
                 (
                     pk,
                     row["name"],
-                    {"participants": previous},
+                    {"participants": before[pk] if position[pk] == 0 else listed},
                     {
-                        "participants": start + 1,
+                        "participants": listed + 1,
                         "name": row["name"],
                         "establishment": row["establishment_id"],
                     },
                 )
             )
+            position[pk] += 1
         audit_rows(
             actor=actor,
             action="event.trainee_add",
             model=Training,
             changes=changes,
-            reason=_("imported from %(file)s") % {"file": run.file_name},
+            reason=import_reason(run),
             import_run=run,
         )
-        project_counts_sync(actor=actor, projects=list(Project.objects.filter(pk__in=projects)))
+        _sync_projects(actor, projects)
 
     def export_rows(self, rows: Any) -> Iterator[dict[str, Any]]:
         """The trainees of the trainings `rows`."""
@@ -736,7 +738,7 @@ class Trainings:
                     {"key": key, "location": location, "pk": pk, "mine": pk in mine, "state": state}
                 )
 
-    def values_list(self) -> Iterator[dict[str, Any]]:
+    def entries(self) -> Iterator[dict[str, Any]]:
         for entries in self.index.values():
             yield from entries
 
@@ -834,7 +836,7 @@ class TitleImport(ImportKind):
         self, actor: Any, rows: list[tuple[int, dict[str, Any]]], errors: Errors, context: dict[str, Any]
     ) -> list[Outcome]:
         refs = References(actor, rows)
-        kinds, levels = _choice_names(TitleKind), _choice_names(TitleLevel)
+        kinds, levels = choice_names(TitleKind.choices), choice_names(TitleLevel.choices)
         checked: list[tuple[Cells, dict[str, Any], int | None]] = []
         for number, value in rows:
             cells = Cells(TITLES, number, value, errors)
@@ -964,11 +966,10 @@ class TitleImport(ImportKind):
                 )
                 for pk, row in zip(ids, rows, strict=True)
             ],
-            reason=_("imported from %(file)s") % {"file": run.file_name},
+            reason=import_reason(run),
             import_run=run,
         )
-        projects = {row["project_id"] for row in rows} - {None}
-        project_counts_sync(actor=actor, projects=list(Project.objects.filter(pk__in=projects)))
+        _sync_projects(actor, {row["project_id"] for row in rows})
 
     def export_rows(self, rows: Any) -> Iterator[dict[str, Any]]:
         kinds, levels = dict(TitleKind.choices), dict(TitleLevel.choices)

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Sum
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,7 +32,16 @@ from khuyencong.core.audit import audit_rows
 from khuyencong.core.bulk import insert_rows
 from khuyencong.core.errors import DomainError, ValidationFailed
 from khuyencong.core.formatting import format_date, format_vnd
-from khuyencong.core.imports import Column, Errors, ImportKind, Outcome, in_chunks, register
+from khuyencong.core.imports import (
+    Column,
+    Errors,
+    ImportKind,
+    Outcome,
+    choice_names,
+    import_reason,
+    in_chunks,
+    register,
+)
 from khuyencong.core.money import whole_dong
 from khuyencong.core.spreadsheets import date_value, whole_number
 from khuyencong.core.text import fold
@@ -58,17 +66,6 @@ COLUMN = {
     "contract": "contract_number",
     "reason": "note",
 }
-
-
-def _kinds() -> dict[str, str]:
-    """An entry kind by its code or its name in Vietnamese or English (with or without diacritics)."""
-    names: dict[str, str] = {}
-    for language in ("vi", "en"):
-        with translation.override(language):
-            for kind in ENTRY_KINDS:
-                names[fold(str(kind.value)).lower()] = kind
-                names[fold(str(kind.label)).lower()] = kind
-    return names
 
 
 def _key(project: int, kind: str, reference: str) -> tuple[int, str, str]:
@@ -221,7 +218,7 @@ class LedgerKind(ImportKind):
         for chunk in in_chunks(sorted(p.pk for p in projects.values())):
             for contract in Contract.objects.filter(project_id__in=chunk).order_by("signed_on", "pk"):
                 contracts[contract.project_id].append(contract)
-        kinds = _kinds()
+        kinds = choice_names((kind, kind.label) for kind in ENTRY_KINDS)
         parsed: list[Row] = []
         for number, value in rows:
             row = self._parsed(number, value, projects, contracts, kinds, error)
@@ -626,7 +623,7 @@ class LedgerKind(ImportKind):
                     )
                     for row, pk, value in zip(rows, written, values, strict=True)
                 ],
-                reason=_("imported from %(file)s") % {"file": run.file_name},
+                reason=import_reason(run),
                 import_run=run,
             )
 
