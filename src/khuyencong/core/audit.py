@@ -2,7 +2,9 @@
 before and after as JSON (`snapshot`, `jsonable`)."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +15,18 @@ from .bulk import insert_rows
 from .models import AuditEntry
 
 PLAIN = {str, int, bool, float}
+# the import whose rows the services are writing (core.imports): their entries name it
+_IMPORT_RUN: ContextVar[Any] = ContextVar("import_run", default=None)
+
+
+@contextmanager
+def importing(run: Any) -> Iterator[None]:
+    """The audit entries written inside name `run`: an import that writes through the services."""
+    token = _IMPORT_RUN.set(run if getattr(run, "pk", None) else None)
+    try:
+        yield
+    finally:
+        _IMPORT_RUN.reset(token)
 
 
 def audit_record(
@@ -25,6 +39,7 @@ def audit_record(
     reason: str = "",
     import_run: Any = None,
 ) -> AuditEntry:
+    import_run = import_run if import_run is not None else _IMPORT_RUN.get()
     return AuditEntry.objects.create(**_entry(actor, action, obj, before, after, reason, import_run))
 
 

@@ -22,6 +22,7 @@ import datetime as dt
 import hashlib
 import io
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import IO, Any, ClassVar
 
@@ -31,20 +32,23 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .audit import audit_record
+from .audit import audit_record, importing
 from .errors import DomainError
 from .models import ImportRun, ImportStatus
+from .money import whole_dong
 from .spreadsheets import (
     UNREADABLE,
     CellError,
     FileTooLarge,
     ImportLimits,
     cell_reference,
+    date_value,
     file_kind,
     header_of,
     password_protected,
     read_sheets,
     sheet_shapes,
+    whole_number,
 )
 from .text import fold
 
@@ -101,6 +105,10 @@ class ImportKind:
     order: ClassVar[int] = 100  # sheets are checked and written in this order (references first)
     model: ClassVar[Any] = None  # the records it writes, and the URL name of their page
     url_name: ClassVar[str] = ""
+    # True: `check` takes each row through the services the pages use, one row at a time, and so
+    # writes it (the dry run is rolled back); `write` has nothing left to do. The sheets before such
+    # a kind in the file are written as soon as they are checked: the services find their records.
+    applies: ClassVar[bool] = False
 
     def allowed(self, actor: Any) -> bool:
         raise NotImplementedError
@@ -188,6 +196,7 @@ class Checked:
     errors: Errors
     layout: dict[str, dict[str, Any]]
     rows: int = 0
+    written: set[str] = field(default_factory=set)  # the kinds written while checking (`applies`)
 
     def counts(self) -> dict[str, dict[str, int]]:
         counts: dict[str, dict[str, int]] = {}
@@ -238,6 +247,47 @@ def choice_names(pairs: Iterable[tuple[Any, Any]], words: dict[str, Any] | None 
     return names
 
 
+class RowErrors:
+    """The errors of one sheet's rows, for a kind that checks a row through its services: a service's
+    `DomainError` becomes the row's error on the column its field is read from (one per field of an
+    `invalid_fields`), with the cell's value."""
+
+    def __init__(self, errors: Errors, sheet: str, columns: dict[str, str], default: str) -> None:
+        self.errors = errors
+        self.sheet = sheet
+        self.columns = columns  # a service's field → the column it is read from
+        self.default = default  # the column of an error that names no field
+
+    def add(self, number: int, column: str, code: str, message: Any, value: Any = None) -> None:
+        self.errors.add(self.sheet, number, column, code, message, value)
+
+    def domain(self, number: int, cells: dict[str, Any], exc: DomainError) -> None:
+        fields = exc.details.get("errors") or {}
+        if not fields:
+            fields = {str(exc.details.get("field") or ""): exc.message}
+        for name, message in fields.items():
+            column = self.columns.get(name.split(":", 1)[0], self.default)
+            self.add(number, column, exc.code, message, cells.get(column))
+
+    def run(self, number: int, cells: dict[str, Any], do: Callable[[], Any]) -> Any:
+        """`do()` (the row's service calls) in its own savepoint: its value, or None with its error
+        added and what it wrote undone (the other rows are still checked). `do` raises `Refused` once
+        it has added its own errors."""
+        try:
+            with transaction.atomic():
+                return do()
+        except DomainError as exc:
+            self.domain(number, cells, exc)
+        except Refused:
+            pass
+        return None
+
+
+class Refused(Exception):
+    """Rows refused by a kind that checks through its services, their errors added: what their
+    savepoint wrote is undone (`RowErrors.run`)."""
+
+
 def import_reason(run: ImportRun) -> str:
     """The reason an import's audit entries give."""
     return _("imported from %(file)s") % {"file": run.file_name}
@@ -246,6 +296,79 @@ def import_reason(run: ImportRun) -> str:
 def text_of(value: Any) -> str:
     """A cell as text, spaces collapsed ("" for an empty cell)."""
     return "" if value is None else " ".join(str(value).split())
+
+
+class Cells:
+    """One row's cells read into values, each error added under the row and its column (`ok` False
+    once one is wrong)."""
+
+    def __init__(self, sheet: str, number: int, value: dict[str, Any], errors: Errors):
+        self.sheet, self.row, self.value, self.errors = sheet, number, value, errors
+        self.ok = True
+
+    def error(self, column: str, code: str, message: Any) -> None:
+        self.errors.add(self.sheet, self.row, column, code, message, self.value.get(column))
+        self.ok = False
+
+    def text(self, column: str, limit: int, required: Any = None) -> str:
+        text = text_of(self.value.get(column))
+        if not text and required:
+            self.error(column, "required", required)
+        elif len(text) > limit:
+            self.error(column, "too_long", _("At most %(limit)s characters.") % {"limit": limit})
+        return text
+
+    def choice(self, column: str, names: dict[str, str]) -> str:
+        found = names.get(fold(text_of(self.value.get(column))))
+        if found is None:
+            self.error(column, "invalid_choice", _("Choose a value from the list."))
+        return found or ""
+
+    def date(self, column: str, required: bool = True) -> dt.date | None:
+        raw = self.value.get(column)
+        if raw is None or text_of(raw) == "":
+            if required:
+                self.error(column, "required", _("Enter a date (dd/mm/yyyy)."))
+            return None
+        try:
+            return date_value(raw)
+        except (ValueError, TypeError):
+            self.error(column, "invalid_date", _("Enter a date as dd/mm/yyyy, e.g. 22/08/2023."))
+            return None
+
+    def number(self, column: str, minimum: int = 0, maximum: int | None = None) -> int | None:
+        raw = self.value.get(column)
+        if raw is None or text_of(raw) == "":
+            return None
+        try:
+            number = whole_number(raw)
+        except ValueError:
+            number = -1
+        if number < minimum or (maximum is not None and number > maximum):
+            self.error(
+                column, "invalid_number", _("Enter a whole number, %(min)s or more.") % {"min": minimum}
+            )
+            return None
+        return number
+
+    def money(self, column: str, required: bool = True) -> int | None:
+        """Whole đồng: 150000000, 150.000.000, "1,5 tỷ" (nothing that loses đồng)."""
+        raw = self.value.get(column)
+        if raw is None or text_of(raw) == "":
+            if required:
+                self.error(column, "required", _("Enter the amount in whole đồng."))
+            return None
+        try:
+            return whole_dong(whole_number(raw, money=True))
+        except ValueError:
+            self.error(
+                column,
+                "invalid_amount",
+                _("Enter the amount in whole đồng (150000000, 150.000.000 or 0,15 tỷ)."),
+            )
+        except DomainError as exc:
+            self.error(column, exc.code, exc.message)
+        return None
 
 
 def _blank(value: Any) -> bool:
@@ -260,9 +383,12 @@ def check_file(
     limits: ImportLimits | None = None,
     progress: Callable[[int], None] | None = None,
     lock: bool = False,
+    run: ImportRun | None = None,
 ) -> Checked:
     """Read and check a file: every sheet of a kind the actor may import, every row (nothing written).
-    `lock`: inside the transaction that will write the rows, the kinds lock what they check against."""
+    `lock`: inside the transaction that will write the rows (`import_confirm`), the kinds lock what
+    they check against, and what they write while checking (`ImportKind.applies`) is kept; otherwise
+    it is rolled back."""
     limits = limits or ImportLimits.from_settings()
     errors = Errors(limits.errors)
     checked = Checked({}, errors, {})
@@ -315,8 +441,40 @@ def check_file(
             % {"names": ", ".join(f"“{k.title}”" for k in kinds)},
         )
         return checked
-    context: dict[str, Any] = {"lock": lock}
     present = [k for k in kinds if sheets.get(k.code)]
+    # A kind that checks by writing (`applies`) writes inside a transaction, rolled back on a dry run;
+    # a file of other kinds reads only (on SQLite a transaction would hold the write lock meanwhile).
+    writes = lock or any(k.applies for k in present)
+    try:
+        with transaction.atomic() if writes else nullcontext(), importing(run):
+            _check_sheets(actor, present, sheets, shapes, checked, lock, run, progress)
+            if writes and not lock:
+                raise _DryRun()
+    except _DryRun:
+        pass
+    # as a reader goes through the file: sheet by sheet, row by row (a kind finds some errors in a
+    # later pass: a key already in the registry, a contract's balance)
+    order = {k.code: i for i, k in enumerate(present)}
+    errors.items.sort(key=lambda e: (order.get(e.sheet, -1), e.row))
+    return checked
+
+
+class _DryRun(Exception):
+    pass
+
+
+def _check_sheets(
+    actor: Any,
+    present: list[ImportKind],
+    sheets: dict[str, list],
+    shapes: dict[str, Any],
+    checked: Checked,
+    lock: bool,
+    run: ImportRun | None,
+    progress: Callable[[int], None] | None,
+) -> None:
+    errors = checked.errors
+    context: dict[str, Any] = {"lock": lock}
     for position, kind_ in enumerate(present):
         rows = sheets[kind_.code]
         start, header = header_of(rows, kind_.labels())
@@ -346,13 +504,15 @@ def check_file(
         sheets[kind_.code] = rows = []  # the cells as read are no longer needed: half the memory
         checked.rows += len(numbered)
         checked.outcomes[kind_.code] = kind_.check(actor, numbered, errors, context)
+        if kind_.applies:
+            checked.written.add(kind_.code)
+        elif any(k.applies for k in present[position + 1 :]):
+            # a later sheet goes through the services, which look for this sheet's records
+            outcomes = [o for o in checked.outcomes[kind_.code] if o.outcome != "unchanged"]
+            kind_.write(actor, outcomes, run or ImportRun(file_name="", requested_by=actor), context)
+            checked.written.add(kind_.code)
         if progress:
             progress(round((position + 1) * 100 / len(present)))
-    # as a reader goes through the file: sheet by sheet, row by row (a kind finds some errors in a
-    # later pass: a key already in the registry, a contract's balance)
-    order = {k.code: i for i, k in enumerate(present)}
-    errors.items.sort(key=lambda e: (order.get(e.sheet, -1), e.row))
-    return checked
 
 
 def _shape_errors(errors: Errors, kind: ImportKind, header: list[str], shape: Any) -> None:
@@ -424,7 +584,7 @@ def import_upload(*, actor: Any, name: str, content: bytes, kind: str = "", chec
 
 def import_check(run: ImportRun, progress: Callable[[int], None] | None = None) -> ImportRun:
     """The dry run of a kept file; the outcome saved on the run."""
-    checked = check_file(run.requested_by, bytes(run.content), kind=run.kind, progress=progress)
+    checked = check_file(run.requested_by, bytes(run.content), kind=run.kind, progress=progress, run=run)
     _record_check(run, checked)
     run.save()
     return run
@@ -441,7 +601,7 @@ def import_confirm(*, actor: Any, run: ImportRun) -> ImportRun:
         # checked again inside the transaction that writes: the kinds lock what their rows change
         # (the projects whose ledger they add to) so that nothing changes between check and write
         with transaction.atomic():
-            checked = check_file(actor, bytes(run.content), kind=run.kind, lock=True)
+            checked = check_file(actor, bytes(run.content), kind=run.kind, lock=True, run=run)
             _record_check(run, checked)
             if checked.errors:
                 raise _Invalid()
@@ -462,6 +622,8 @@ def _write(actor: Any, run: ImportRun, checked: "Checked") -> None:
     """Every kind's rows written (inside the import's transaction) and the import marked done."""
     context: dict[str, Any] = {}
     for kind in kinds_for(actor, run.kind):
+        if kind.code in checked.written or kind.code not in checked.outcomes:
+            continue
         outcomes = [o for o in checked.outcomes.get(kind.code, []) if o.outcome != "unchanged"]
         kind.write(actor, outcomes, run, context)
     run.status = ImportStatus.DONE

@@ -33,6 +33,7 @@ from khuyencong.core.audit import audit_rows
 from khuyencong.core.bulk import insert_rows
 from khuyencong.core.formatting import format_date
 from khuyencong.core.imports import (
+    Cells,
     Column,
     Errors,
     ImportKind,
@@ -44,7 +45,7 @@ from khuyencong.core.imports import (
     register,
     text_of,
 )
-from khuyencong.core.spreadsheets import date_value, whole_number
+from khuyencong.core.spreadsheets import date_value
 from khuyencong.core.text import fold
 from khuyencong.establishments.identity import normalize_tax_code
 from khuyencong.establishments.models import Establishment
@@ -91,59 +92,6 @@ def _units(actor: Any) -> UnitCodes:
 
 def _labels(choices: Any) -> list[str]:
     return [str(label) for _value, label in choices.choices]
-
-
-class Cells:
-    """One row's cells read into values, each error added under the row and its column."""
-
-    def __init__(self, sheet: str, number: int, value: dict[str, Any], errors: Errors):
-        self.sheet, self.row, self.value, self.errors = sheet, number, value, errors
-        self.ok = True
-
-    def error(self, column: str, code: str, message: Any) -> None:
-        self.errors.add(self.sheet, self.row, column, code, message, self.value.get(column))
-        self.ok = False
-
-    def text(self, column: str, limit: int, required: Any = None) -> str:
-        text = text_of(self.value.get(column))
-        if not text and required:
-            self.error(column, "required", required)
-        elif len(text) > limit:
-            self.error(column, "too_long", _("At most %(limit)s characters.") % {"limit": limit})
-        return text
-
-    def choice(self, column: str, names: dict[str, str]) -> str:
-        found = names.get(fold(text_of(self.value.get(column))))
-        if found is None:
-            self.error(column, "invalid_choice", _("Choose a value from the list."))
-        return found or ""
-
-    def date(self, column: str, required: bool = True) -> dt.date | None:
-        raw = self.value.get(column)
-        if raw is None or text_of(raw) == "":
-            if required:
-                self.error(column, "required", _("Enter a date (dd/mm/yyyy)."))
-            return None
-        try:
-            return date_value(raw)
-        except (ValueError, TypeError):
-            self.error(column, "invalid_date", _("Enter a date as dd/mm/yyyy, e.g. 22/08/2023."))
-            return None
-
-    def number(self, column: str, minimum: int = 0, maximum: int | None = None) -> int | None:
-        raw = self.value.get(column)
-        if raw is None or text_of(raw) == "":
-            return None
-        try:
-            number = whole_number(raw)
-        except ValueError:
-            number = -1
-        if number < minimum or (maximum is not None and number > maximum):
-            self.error(
-                column, "invalid_number", _("Enter a whole number, %(min)s or more.") % {"min": minimum}
-            )
-            return None
-        return number
 
 
 class References:

@@ -12,4 +12,4 @@ class PlansConfig(AppConfig):
         deadlines_load(report=report)
 
     def ready(self):
-        from . import pickers  # noqa: F401 (registers the pickers)
+        from . import imports, pickers  # noqa: F401 (register the import kind and the pickers)

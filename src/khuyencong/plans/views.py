@@ -43,6 +43,7 @@ class PlanList(ListPage):
     nav = "plans"
     filterset_class = PlanFilter
     exporter_class = PlanExporter
+    import_kind = "plans"
     ordering = ("-year", "agency__name", "source", "pk")
     sorts = {
         "year": "year",

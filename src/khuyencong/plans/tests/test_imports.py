@@ -1,0 +1,188 @@
+"""Plans with their lines and targets from a workbook (plans.imports): each plan taken through the
+plan services (created, its lines added, sent, approved by its approver only), a dry run that writes
+nothing, a confirm that writes everything with the audit naming the import — and the plans list's
+"for editing" export imported back as "unchanged"."""
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from khuyencong.accounts.choices import Role
+from khuyencong.core.imports import ImportInvalid, check_file, import_confirm, import_upload
+from khuyencong.core.models import AuditEntry
+from khuyencong.plans.choices import PlanStatus
+from khuyencong.plans.models import LineTarget, Plan, PlanLine
+
+pytestmark = pytest.mark.django_db
+
+HEADER = [
+    "agency_code",
+    "year",
+    "source",
+    "budget_level",
+    "activity_code",
+    "commune_code",
+    "amount",
+    "targets",
+    "note",
+    "submitted_on",
+    "decision_number",
+    "decision_date",
+]
+
+
+def _book(rows: list[list], sheet: str = "plans") -> bytes:
+    book = openpyxl.Workbook()
+    book.active.title = sheet
+    book.active.append(HEADER)
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _errors(checked):
+    return [(e.row, e.column, e.code) for e in checked.errors.items]
+
+
+def _outcomes(checked):
+    return [(o.row, o.outcome) for o in checked.outcomes.get("plans", [])]
+
+
+def _footprint():
+    return (
+        Plan.objects.count(),
+        PlanLine.objects.count(),
+        LineTarget.objects.count(),
+        AuditEntry.objects.count(),
+    )
+
+
+def _confirm(actor, content, name="ke-hoach.xlsx"):
+    run = import_upload(actor=actor, name=name, content=content)
+    return import_confirm(actor=actor, run=run)
+
+
+def _rows(world, **plan):
+    commune = f"{world.phan_rang.code} – {world.phan_rang.name}"
+    base = ["ttkc-56 – Trung tâm Khuyến công Khánh Hòa", 2026, "KCĐP", ""]
+    tail = [plan.get("sent"), plan.get("number"), plan.get("day")]
+    return [
+        [*base, "may-moc-thiet-bi", "", "1,5 tỷ", "co-so-may-moc: 3", "Máy móc thiết bị", *tail],
+        [*base, "mo-hinh-trinh-dien – Mô hình", commune, 800_000_000, "mo-hinh-trinh-dien: 1", "", *tail],
+    ]
+
+
+def test_a_plan_with_its_lines_is_imported_sent_and_its_export_comes_back_unchanged(world, client):
+    officer = world.user(Role.PROVINCE_OFFICER)
+    content = _book(_rows(world, sent=dt.date(2025, 11, 20)))
+    before = _footprint()
+    checked = check_file(officer, content)
+    assert _errors(checked) == []
+    assert _outcomes(checked) == [(2, "new"), (3, "new")]
+    assert _footprint() == before  # the dry run went through the services and was rolled back
+
+    run = _confirm(officer, content)
+    plan = Plan.objects.get(agency__code="ttkc-56", year=2026, source="kcdp")
+    assert plan.status == PlanStatus.SUBMITTED
+    assert plan.submitted_at.date() == dt.date(2025, 11, 20)
+    lines = {line.activity.code: line for line in plan.lines.all()}
+    assert lines["may-moc-thiet-bi"].amount == 1_500_000_000
+    assert lines["mo-hinh-trinh-dien"].unit == world.phan_rang
+    assert {t.indicator.code: t.planned for t in lines["may-moc-thiet-bi"].targets.all()} == {
+        "co-so-may-moc": 3
+    }
+    actions = list(AuditEntry.objects.filter(import_run=run).values_list("action", flat=True))
+    assert actions.count("plan.line_add") == 2
+    assert {"plan.create", "plan.submit", "import.confirm"} <= set(actions)
+
+    client.force_login(officer)
+    response = client.get(reverse("plans:list"), {"export": "import", "year": 2026})
+    exported = b"".join(response.streaming_content)
+    again = check_file(officer, exported)
+    assert _errors(again) == []
+    assert {o.outcome for o in again.outcomes["plans"]} == {"unchanged"}
+
+
+def test_only_the_plans_approver_imports_an_approved_plan(world):
+    officer = world.user(Role.PROVINCE_OFFICER)
+    approver = world.user(Role.PROVINCE_APPROVER)
+    content = _book(_rows(world, sent=dt.date(2025, 11, 20), number="45/QĐ-UBND", day=dt.date(2025, 12, 1)))
+    checked = check_file(officer, content)
+    assert _errors(checked) == [(2, "decision_number", "not_plan_approver")]
+    assert "send it for approval" in checked.errors.items[0].message
+
+    _confirm(approver, content)
+    plan = Plan.objects.get(agency__code="ttkc-56", year=2026)
+    assert (plan.status, plan.decision_number, plan.decision_date) == (
+        PlanStatus.APPROVED,
+        "45/QĐ-UBND",
+        dt.date(2025, 12, 1),
+    )
+    assert _outcomes(check_file(approver, content)) == [(2, "unchanged"), (3, "unchanged")]
+    # an approved plan changes by a revision: a line more is refused, an other decision too
+    rows = _rows(world, number="45/QĐ-UBND", day=dt.date(2025, 12, 1))
+    rows.append([*rows[0][:4], "nhan-hieu", "", 100_000_000, "", "", None, None, None])
+    assert _errors(check_file(approver, _book(rows))) == [(4, "activity_code", "plan_not_editable")]
+    other = _book(_rows(world, number="46/QĐ-UBND", day=dt.date(2025, 12, 1)))
+    assert _errors(check_file(approver, other)) == [(2, "decision_number", "record_differs")]
+
+
+def test_a_draft_plans_lines_are_made_the_files(world):
+    officer = world.user(Role.PROVINCE_OFFICER)
+    _confirm(officer, _book(_rows(world)))
+    plan = Plan.objects.get(agency__code="ttkc-56", year=2026)
+    assert plan.status == PlanStatus.DRAFT
+    rows = _rows(world)
+    rows[0][6] = 2_000_000_000
+    checked = check_file(officer, _book(rows))
+    assert [(o.outcome, o.changed) for o in checked.outcomes["plans"]] == [("update", ["lines"])] * 2
+    run = _confirm(officer, _book(rows))
+    assert sorted(plan.lines.values_list("amount", flat=True)) == [800_000_000, 2_000_000_000]
+    actions = sorted(AuditEntry.objects.filter(import_run=run).values_list("action", flat=True))
+    assert actions == ["import.confirm", "plan.line_add", "plan.line_delete"]
+
+
+def test_every_bad_cell_is_named_and_nothing_is_written(world):
+    officer = world.user(Role.PROVINCE_OFFICER)
+    good = _rows(world)
+    rows = [
+        good[0],
+        ["khong-co", 2026, "KCĐP", "", "may-moc-thiet-bi", "", 1, "", "", None, None, None],
+        ["ttkc-01", 2026, "KCĐP", "", "may-moc-thiet-bi", "", 1, "", "", None, None, None],
+        [*good[0][:4], "khong-co", "", 1, "", "", None, None, None],
+        [*good[0][:4], "nhan-hieu", "99999", "1,5", "khong-co: 1", "", None, None, None],
+        [*good[0][:4], "nhan-hieu", "", 1, "nhan-hieu: nhiều", "", None, None, None],
+        [*good[0][:4], "nhan-hieu", "", 1, "", "", dt.date(2025, 11, 21), None, None],
+        [*good[0][:4], "nhan-hieu", "", 1, "", "", "22/11/2025", None, None],
+        ["ttkc-56", 2026, "KCQG hay KCĐP", "", "", "", "", "", "", None, None, None],
+    ]
+    before = _footprint()
+    checked = check_file(officer, _book(rows))
+    assert _errors(checked) == [
+        (3, "agency_code", "unknown_agency"),
+        (4, "agency_code", "not_in_jurisdiction"),
+        (5, "activity_code", "unknown_activity"),
+        (6, "commune_code", "unknown_unit"),
+        (6, "amount", "invalid_amount"),
+        (6, "targets", "unknown_indicator"),
+        (7, "targets", "invalid_target"),
+        (9, "submitted_on", "plan_values_differ"),
+        (10, "source", "invalid_choice"),
+    ]
+    with pytest.raises(ImportInvalid):
+        _confirm(officer, _book(rows))
+    assert _footprint()[:3] == before[:3]
+
+
+def test_a_service_refusal_is_named_on_its_column(world):
+    """The plan services' own rules: a 2026 plan of an agency that ceased in 2025."""
+    officer = world.user(Role.PROVINCE_OFFICER)
+    rows = [["ttkc-58-cu", 2026, "KCĐP", "", "may-moc-thiet-bi", "", 1_000_000, "", "", None, None, None]]
+    checked = check_file(officer, _book(rows))
+    assert _errors(checked) == [(2, "agency_code", "agency_not_in_force")]
+    assert "2026" in checked.errors.items[0].message
