@@ -261,12 +261,13 @@ class RowErrors:
     def add(self, number: int, column: str, code: str, message: Any, value: Any = None) -> None:
         self.errors.add(self.sheet, number, column, code, message, value)
 
-    def domain(self, number: int, cells: dict[str, Any], exc: DomainError) -> None:
+    def domain(self, number: int, cells: dict[str, Any], exc: DomainError, default: str = "") -> None:
+        """`exc` as the row's errors; `default`: the column of an error that names no field known here."""
         fields = exc.details.get("errors") or {}
         if not fields:
             fields = {str(exc.details.get("field") or ""): exc.message}
         for name, message in fields.items():
-            column = self.columns.get(name.split(":", 1)[0], self.default)
+            column = self.columns.get(name.split(":", 1)[0], default or self.default)
             self.add(number, column, exc.code, message, cells.get(column))
 
     def run(self, number: int, cells: dict[str, Any], do: Callable[[], Any]) -> Any:
@@ -474,7 +475,7 @@ def _check_sheets(
     progress: Callable[[int], None] | None,
 ) -> None:
     errors = checked.errors
-    context: dict[str, Any] = {"lock": lock}
+    context: dict[str, Any] = {"lock": lock, "run": run}
     for position, kind_ in enumerate(present):
         rows = sheets[kind_.code]
         start, header = header_of(rows, kind_.labels())

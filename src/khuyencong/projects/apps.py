@@ -9,6 +9,7 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         from khuyencong.plans.ports import bind_line_use
 
+        from . import imports  # noqa: F401 (registers the import kinds)
         from .services.core import LineUse
 
         bind_line_use(LineUse())

@@ -76,6 +76,15 @@ class DocumentForm(Validity):
 
 class Project(models.Model):
     code = models.CharField(_("code"), max_length=40)
+    external_reference = models.CharField(
+        _("own reference"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "The managing agency's own number for a project recorded before or outside this system (the "
+            "row of its Excel list): importing the list again finds the project by it."
+        ),
+    )
     year = models.PositiveSmallIntegerField(_("year"), editable=False)
     title = models.CharField(_("title"), max_length=500)
     plan_line = models.ForeignKey(
@@ -177,6 +186,11 @@ class Project(models.Model):
         ordering = ["-year", "code"]
         constraints = [
             models.UniqueConstraint(fields=["code"], name="projects_project_code_national"),
+            models.UniqueConstraint(
+                fields=["managing_agency", "external_reference"],
+                condition=~Q(external_reference=""),
+                name="projects_project_reference_unique",
+            ),
             models.CheckConstraint(
                 condition=Q(support_amount__gte=0) & Q(counterpart_amount__gte=0) & Q(other_amount__gte=0),
                 name="projects_project_amounts_not_negative",

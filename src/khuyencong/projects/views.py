@@ -56,6 +56,7 @@ class ProjectList(ListPage):
     nav = "projects"
     filterset_class = ProjectFilter
     exporter_class = ProjectExporter
+    import_kind = "projects"
     ordering = ("-year", "code", "pk")
     sorts = {
         "code": "code",

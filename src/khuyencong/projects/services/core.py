@@ -131,6 +131,7 @@ SNAPSHOT_FIELDS = (
     "units_count",
     "machine_name",
     "machine_spec",
+    "external_reference",
 )
 
 
@@ -229,6 +230,7 @@ PROJECT_FIELDS = (
     "norm_condition",
     "machine_name",
     "machine_spec",
+    "external_reference",
 )
 MONEY_FIELDS = ("support_amount", "counterpart_amount", "other_amount")
 
@@ -243,6 +245,10 @@ def _clean(actor: Any, line: PlanLine, data: dict[str, Any]) -> dict[str, Any]:
         errors["title"] = str(_("Give the project a title."))
     else:
         cleaned["title"] = title.strip()
+    reference = data.get("external_reference") or ""
+    cleaned["external_reference"] = reference.strip() if isinstance(reference, str) else ""
+    if len(cleaned["external_reference"]) > 60:
+        errors["external_reference"] = str(_("At most %(limit)s characters.") % {"limit": 60})
     if data.get("kind") not in ProjectKind.values:
         errors["kind"] = str(_("Choose the kind of project."))
     if data.get("implementer_kind") not in ImplementerKind.values:
