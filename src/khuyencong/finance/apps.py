@@ -12,7 +12,7 @@ class FinanceConfig(AppConfig):
         from khuyencong.core.panels import contribute
         from khuyencong.projects import ports, workflow
 
-        from . import imports, services  # noqa: F401 (imports registers the ledger's import kind)
+        from . import contract_imports, imports, services  # noqa: F401 (register the import kinds)
         from .panels import establishment_money, project_ledger
         from .ports import ProjectMoney
 

@@ -41,10 +41,12 @@ from khuyencong.core.imports import (
     import_reason,
     in_chunks,
     register,
+    text_of,
 )
 from khuyencong.core.money import whole_dong
 from khuyencong.core.spreadsheets import date_value, whole_number
 from khuyencong.core.text import fold
+from khuyencong.projects.imports import PROJECT_REFERENCE
 from khuyencong.projects.models import Project
 from khuyencong.projects.ports import Balance
 from khuyencong.projects.selectors import DeadlineRules
@@ -66,6 +68,44 @@ COLUMN = {
     "contract": "contract_number",
     "reason": "note",
 }
+
+
+def _codes_of_references(actor: Any, rows: list, error: Any) -> None:
+    """The rows that name their project by its own reference (a project of the workbook's projects
+    sheet, which has no code yet for the officer) given its code, found in the actor's jurisdiction."""
+    named = {text_of(v.get("project_reference")) for _n, v in rows if not text_of(v.get("project_code"))} - {
+        ""
+    }
+    codes: dict[str, set[str]] = defaultdict(set)
+    scope = restrict(Project.objects.all(), actor, Action.CHANGE)
+    for chunk in in_chunks(sorted(named)):
+        for reference, code in scope.filter(external_reference__in=chunk).values_list(
+            "external_reference", "code"
+        ):
+            codes[reference].add(code)
+    for number, value in rows:
+        reference = text_of(value.get("project_reference"))
+        if text_of(value.get("project_code")) or not reference:
+            continue
+        found = codes.get(reference, set())
+        if len(found) == 1:
+            value["project_code"] = next(iter(found))
+        elif found:
+            error(
+                number,
+                "project_reference",
+                "ambiguous_reference",
+                _("Several projects of your jurisdiction have this own reference: give the project's code."),
+                reference,
+            )
+        else:
+            error(
+                number,
+                "project_reference",
+                "unknown_reference",
+                _("No project of your jurisdiction has this own reference."),
+                reference,
+            )
 
 
 def _key(project: int, kind: str, reference: str) -> tuple[int, str, str]:
@@ -144,11 +184,13 @@ class LedgerKind(ImportKind):
         Column(
             "project_code",
             gettext_lazy("Project code"),
-            gettext_lazy("The project's national code, as on its page."),
-            required=True,
-            example="KCĐP-2025-56-001",
+            gettext_lazy(
+                "The project's national code, as on its page; or leave it empty and give its own reference."
+            ),
+            example="56-KCĐP-2025-001",
             width=22,
         ),
+        PROJECT_REFERENCE,
         Column(
             "contract_number",
             gettext_lazy("Contract number"),
@@ -213,6 +255,7 @@ class LedgerKind(ImportKind):
         def error(number: int, column: str, code: str, message: Any, value: Any = None) -> None:
             errors.add(SHEET, number, column, code, message, value)
 
+        _codes_of_references(actor, rows, error)
         projects = self._projects(actor, rows, error, lock=bool(context.get("lock")))
         contracts: dict[int, list[Contract]] = defaultdict(list)
         for chunk in in_chunks(sorted(p.pk for p in projects.values())):
@@ -247,8 +290,10 @@ class LedgerKind(ImportKind):
             found.update((p.code, p) for p in records)
         for number, value in rows:
             code = str(value.get("project_code") or "").strip()
+            if not code and text_of(value.get("project_reference")):
+                continue  # an unknown reference: said by _codes_of_references
             if not code:
-                error(number, "project_code", "required", _("Enter the project's code."))
+                error(number, "project_code", "required", _("Enter the project's code or its own reference."))
             elif code not in known:
                 error(number, "project_code", "unknown_project", _("No project has this code."), code)
             elif code not in found:
@@ -636,6 +681,7 @@ class LedgerKind(ImportKind):
             .order_by("value_date", "pk")
             .values(
                 "project__code",
+                "project__external_reference",
                 "contract__number",
                 "kind",
                 "reverses",
@@ -648,6 +694,7 @@ class LedgerKind(ImportKind):
         ):
             yield {
                 "project_code": row["project__code"],
+                "project_reference": row["project__external_reference"],
                 "contract_number": row["contract__number"] or "",
                 "kind": str(labels.get(row["kind"], row["kind"])),
                 "reversal": "x" if row["reverses"] else "",

@@ -35,6 +35,7 @@ from khuyencong.catalog.choices import NormCondition
 from khuyencong.catalog.models import Indicator
 from khuyencong.core.errors import DomainError
 from khuyencong.core.imports import (
+    KINDS,
     Cells,
     Column,
     Errors,
@@ -232,7 +233,7 @@ class Projects:
         return found[0] if found else None
 
 
-def _duplicate(cells: Cells, seen: dict, key: tuple, column: str) -> bool:
+def duplicate(cells: Cells, seen: dict, key: tuple, column: str) -> bool:
     if key in seen:
         cells.error(
             column,
@@ -395,7 +396,7 @@ class ProjectImport(ImportKind):
             cells = Cells(PROJECTS, number, value, errors)
             row = reader.read(cells)
             key = (text_of(value.get("project_code")), fold(text_of(value.get("project_reference"))))
-            if _duplicate(cells, seen, key, "project_code") or row is None or not cells.ok:
+            if duplicate(cells, seen, key, "project_code") or row is None or not cells.ok:
                 continue
             done = report.run(
                 number, value, lambda row=row, cells=cells: self._apply(actor, row, cells, report)
@@ -563,11 +564,17 @@ class ProjectImport(ImportKind):
             }
 
     def export_sheets(self, rows: Any) -> dict[str, Any]:
-        return {
+        """The projects, their participants and deliverables, and the sheets of the apps above
+        (contracts, acceptance and settlement: finance's, found by their codes)."""
+        sheets = {
             PROJECTS: self.export_rows(rows),
             PARTICIPANTS: _participant_rows(rows),
             DELIVERABLES: _deliverable_rows(rows),
         }
+        for code in ("contracts", "project_closing"):
+            if code in KINDS:
+                sheets[code] = KINDS[code].export_rows(rows)
+        return sheets
 
 
 class _ProjectRows:
@@ -769,7 +776,7 @@ class ParticipantImport(ImportKind):
             }
             if project is None or establishment is None or not cells.ok:
                 continue
-            if _duplicate(cells, seen, (project.pk, establishment.pk), "establishment"):
+            if duplicate(cells, seen, (project.pk, establishment.pk), "establishment"):
                 continue
             recorded = Participant.objects.filter(project=project, establishment=establishment).first()
             if recorded is not None:
@@ -901,7 +908,7 @@ class DeliverableImport(ImportKind):
             evidence = cells.text("evidence", 500)
             if project is None or indicator is None or not cells.ok:
                 continue
-            if _duplicate(cells, seen, (project.pk, indicator.pk), "indicator_code"):
+            if duplicate(cells, seen, (project.pk, indicator.pk), "indicator_code"):
                 continue
             recorded = Deliverable.objects.filter(project=project, indicator=indicator).first()
             changed = []
