@@ -133,9 +133,10 @@ class ImportKind:
         """A list's rows in the layout the reader takes back (column code → value)."""
         raise NotImplementedError
 
-    def export_sheets(self, rows: Any) -> dict[str, Iterable[dict[str, Any]]]:
+    def export_sheets(self, rows: Any, actor: Any) -> dict[str, Iterable[dict[str, Any]]]:
         """The sheets a list's "for editing" export holds (by kind): its rows, and the rows that go
-        with them (a training's trainees)."""
+        with them that `actor` may see (a training's trainees, a national fair's booths of their
+        province)."""
         return {self.code: self.export_rows(rows)}
 
     # --- derived -----------------------------------------------------------------------------------

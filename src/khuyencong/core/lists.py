@@ -146,7 +146,7 @@ class ListPage(View):
     def export(self, request: HttpRequest, rows: QuerySet, fmt: str) -> HttpResponseBase:
         if fmt == "import" and (kind := self._import_kind(request.user)) is not None:
             target = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it once sent
-            sheets = kind.export_sheets(rows)
+            sheets = kind.export_sheets(rows, request.user)
             template_workbook(request.user, target, [KINDS[code] for code in sheets], sheets)
             target.seek(0)
             return FileResponse(

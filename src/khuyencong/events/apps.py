@@ -9,7 +9,8 @@ class EventsConfig(AppConfig):
     def ready(self):
         from khuyencong.core.panels import contribute
 
-        from . import imports, pickers  # noqa: F401 (register the import kinds and the pickers)
+        # the import kinds and the pickers register themselves
+        from . import fair_imports, imports, pickers, selection_imports  # noqa: F401
         from .panels import establishment_events
 
         contribute("establishments.detail", establishment_events)

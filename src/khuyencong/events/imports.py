@@ -403,7 +403,7 @@ class TrainingImport(ImportKind):
         )
         _sync_projects(actor, {row["project_id"] for row in rows})
 
-    def export_sheets(self, rows: Any) -> dict[str, Iterator[dict[str, Any]]]:
+    def export_sheets(self, rows: Any, actor: Any) -> dict[str, Iterator[dict[str, Any]]]:
         return {TRAININGS: self.export_rows(rows), TRAINEES: KINDS_TRAINEES.export_rows(rows)}
 
     def export_rows(self, rows: Any) -> Iterator[dict[str, Any]]:

@@ -120,6 +120,7 @@ class FairList(EventList):
     tab = "fairs"
     filterset_class = FairFilter
     exporter_class = FairExporter
+    import_kind = "fairs"
     ordering = ("-start_date", "name", "pk")
     sorts = {
         "name": "name",
@@ -213,6 +214,7 @@ class SelectionList(EventList):
     tab = "selections"
     filterset_class = SelectionFilter
     exporter_class = SelectionExporter
+    import_kind = "selections"
     ordering = ("-year", "level", "name", "pk")
     sorts = {"year": "year", "name": "name", "level": "level", "entries": "entry_count"}
 

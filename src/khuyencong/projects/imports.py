@@ -563,7 +563,7 @@ class ProjectImport(ImportKind):
                 "norm_condition": str(conditions[row["norm_condition"]]) if row["norm_condition"] else "",
             }
 
-    def export_sheets(self, rows: Any) -> dict[str, Any]:
+    def export_sheets(self, rows: Any, actor: Any) -> dict[str, Any]:
         """The projects, their participants and deliverables, and the sheets of the apps above
         (contracts, acceptance and settlement: finance's, found by their codes)."""
         sheets = {
