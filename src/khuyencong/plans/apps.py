@@ -12,4 +12,4 @@ class PlansConfig(AppConfig):
         deadlines_load(report=report)
 
     def ready(self):
-        from . import imports, pickers  # noqa: F401 (register the import kind and the pickers)
+        from . import imports, pickers, revision_imports  # noqa: F401 (register the import kinds and pickers)

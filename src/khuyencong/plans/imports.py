@@ -29,6 +29,7 @@ from khuyencong.accounts.selectors import agencies_visible
 from khuyencong.catalog.models import Activity, Indicator
 from khuyencong.core.errors import DomainError
 from khuyencong.core.imports import (
+    KINDS,
     Cells,
     Column,
     Errors,
@@ -123,6 +124,89 @@ def _level_for(agency: Agency, source: str, given: str) -> str:
         return given
     unit = agency.jurisdiction_unit
     return BudgetLevel.COMMUNE if unit is not None and unit.level == Level.COMMUNE else BudgetLevel.PROVINCE
+
+
+class PlanReferences:
+    """What a plan's row names, loaded once: the agencies (and those the officer may change), the
+    activities, indicators and units."""
+
+    def __init__(self, actor: Any) -> None:
+        self.agencies = {a.code: a for a in Agency.objects.select_related("jurisdiction_unit")}
+        self.mine = set(agencies_visible(actor, Action.CHANGE).values_list("pk", flat=True))
+        self.activities = {a.code: a for a in Activity.objects.all()}
+        self.indicators = set(Indicator.objects.values_list("code", flat=True))
+        self.units = _units(actor)
+        self.sources = choice_names(FundingSource.choices, SOURCE_WORDS)
+        self.levels = choice_names(
+            (v, label) for v, label in BudgetLevel.choices if v != BudgetLevel.NATIONAL
+        )
+
+    def plan_key(self, cells: Cells) -> tuple[Agency, int, str, str] | None:
+        """The plan the row names: agency, year, source and budget level (None, errors added)."""
+        agency = None
+        code = coded(cells.value.get("agency_code"))
+        if not code:
+            cells.error("agency_code", "required", _("Choose the agency from the list."))
+        elif code not in self.agencies:
+            cells.error("agency_code", "unknown_agency", _("No agency has this code."))
+        elif self.agencies[code].pk not in self.mine:
+            cells.error("agency_code", "not_in_jurisdiction", _("This agency is outside your jurisdiction."))
+        else:
+            agency = self.agencies[code]
+        year = cells.number("year", minimum=2000, maximum=2100)
+        if year is None and text_of(cells.value.get("year")) == "":
+            cells.error("year", "required", _("Enter the plan year."))
+        source = cells.choice("source", self.sources)
+        level = ""
+        if text_of(cells.value.get("budget_level")):
+            level = cells.choice("budget_level", self.levels)
+        if agency is None or year is None or not source or not cells.ok:
+            return None
+        return agency, year, source, _level_for(agency, source, level)
+
+    def line(self, cells: Cells, year: int) -> Line | None:
+        """A line's activity, commune (of the plan's year), amount, targets and note."""
+        activity = self.activities.get(coded(cells.value.get("activity_code")))
+        if activity is None:
+            cells.error("activity_code", "unknown_activity", _("No activity has this code."))
+        unit = None
+        if code := coded(cells.value.get("commune_code")):
+            found = self.units.find(code, year=year)
+            if found.pk is None:
+                cells.error("commune_code", found.code, found.message)
+            unit = found.pk
+        amount = cells.money("amount")
+        targets: dict[str, int] = {}
+        for part in text_of(cells.value.get("targets")).replace("\n", ";").split(";"):
+            if not part.strip():
+                continue
+            name, _sep, planned = part.replace("=", ":").partition(":")
+            name = name.strip().lower()
+            try:
+                count = int(planned.strip().replace(".", ""))
+            except ValueError:
+                count = -1
+            if name not in self.indicators:
+                cells.error(
+                    "targets",
+                    "unknown_indicator",
+                    _("No indicator has the code “%(code)s”.") % {"code": name},
+                )
+            elif count < 0:
+                cells.error(
+                    "targets",
+                    "invalid_target",
+                    _("Write each target as code: number (hoc-vien: 120); “%(part)s” is not.")
+                    % {"part": part.strip()},
+                )
+            elif name in targets:
+                cells.error("targets", "duplicate_target", _("“%(code)s” is given twice.") % {"code": name})
+            else:
+                targets[name] = count
+        note = cells.text("note", 500)
+        if activity is None or amount is None or not cells.ok:
+            return None
+        return Line(cells.row, cells.value, activity, unit, amount, note, targets)
 
 
 @register
@@ -242,44 +326,20 @@ class PlanImport(ImportKind):
 
     def _read(self, actor: Any, rows: list, errors: Errors) -> dict[tuple, PlanRows]:
         """The rows read and grouped by plan; each line's cells checked on their own."""
-        agencies = {a.code: a for a in Agency.objects.select_related("jurisdiction_unit")}
-        mine = set(agencies_visible(actor, Action.CHANGE).values_list("pk", flat=True))
-        activities = {a.code: a for a in Activity.objects.all()}
-        indicators = set(Indicator.objects.values_list("code", flat=True))
-        units = _units(actor)
-        sources = choice_names(FundingSource.choices, SOURCE_WORDS)
-        levels = choice_names((v, label) for v, label in BudgetLevel.choices if v != BudgetLevel.NATIONAL)
+        refs = PlanReferences(actor)
         plans: dict[tuple, PlanRows] = {}
         for number, value in rows:
             cells = Cells(SHEET, number, value, errors)
-            agency = None
-            code = coded(value.get("agency_code"))
-            if not code:
-                cells.error("agency_code", "required", _("Choose the agency from the list."))
-            elif code not in agencies:
-                cells.error("agency_code", "unknown_agency", _("No agency has this code."))
-            elif agencies[code].pk not in mine:
-                cells.error(
-                    "agency_code", "not_in_jurisdiction", _("This agency is outside your jurisdiction.")
-                )
-            else:
-                agency = agencies[code]
-            year = cells.number("year", minimum=2000, maximum=2100)
-            if year is None and text_of(value.get("year")) == "":
-                cells.error("year", "required", _("Enter the plan year."))
-            source = cells.choice("source", sources)
-            level = ""
-            if text_of(value.get("budget_level")):
-                level = cells.choice("budget_level", levels)
-            if agency is None or year is None or not source or not cells.ok:
+            key = refs.plan_key(cells)
+            if key is None:
                 continue
-            key = (agency.pk, year, source, _level_for(agency, source, level))
-            group = plans.setdefault(key, PlanRows(agency, year, source, key[3]))
+            agency, year, source, level = key
+            group = plans.setdefault((agency.pk, year, source, level), PlanRows(agency, year, source, level))
             group.rows.append((number, value))
             for column in PLAN_COLUMNS:
                 self._plan_value(group, cells, column)
             if text_of(value.get("activity_code")):
-                line = self._line(cells, activities, indicators, units, year)
+                line = refs.line(cells, year)
                 if line is not None:
                     group.lines.append(line)
             elif any(text_of(value.get(c)) for c in ("commune_code", "amount", "targets")):
@@ -303,51 +363,6 @@ class PlanImport(ImportKind):
             )
             return
         group.given.setdefault(column, (cells.row, value))
-
-    def _line(
-        self, cells: Cells, activities: dict, indicators: set[str], units: UnitCodes, year: int
-    ) -> Line | None:
-        activity = activities.get(coded(cells.value.get("activity_code")))
-        if activity is None:
-            cells.error("activity_code", "unknown_activity", _("No activity has this code."))
-        unit = None
-        if code := coded(cells.value.get("commune_code")):
-            found = units.find(code, year=year)
-            if found.pk is None:
-                cells.error("commune_code", found.code, found.message)
-            unit = found.pk
-        amount = cells.money("amount")
-        targets: dict[str, int] = {}
-        for part in text_of(cells.value.get("targets")).replace("\n", ";").split(";"):
-            if not part.strip():
-                continue
-            name, _sep, planned = part.replace("=", ":").partition(":")
-            name = name.strip().lower()
-            try:
-                count = int(planned.strip().replace(".", ""))
-            except ValueError:
-                count = -1
-            if name not in indicators:
-                cells.error(
-                    "targets",
-                    "unknown_indicator",
-                    _("No indicator has the code “%(code)s”.") % {"code": name},
-                )
-            elif count < 0:
-                cells.error(
-                    "targets",
-                    "invalid_target",
-                    _("Write each target as code: number (hoc-vien: 120); “%(part)s” is not.")
-                    % {"part": part.strip()},
-                )
-            elif name in targets:
-                cells.error("targets", "duplicate_target", _("“%(code)s” is given twice.") % {"code": name})
-            else:
-                targets[name] = count
-        note = cells.text("note", 500)
-        if activity is None or amount is None or not cells.ok:
-            return None
-        return Line(cells.row, cells.value, activity, unit, amount, note, targets)
 
     def _apply(self, actor: Any, group: PlanRows, report: RowErrors) -> list[Outcome]:
         """The plan's rows through the services, in one savepoint: their outcomes (none on an error)."""
@@ -485,6 +500,10 @@ class PlanImport(ImportKind):
         return changed
 
     # --- the list's export ----------------------------------------------------------------------------
+
+    def export_sheets(self, rows: Any, actor: Any) -> dict[str, Any]:
+        """The plans as decided and their approved revisions (revision_imports, by its code)."""
+        return {SHEET: self.export_rows(rows), "plan_revisions": KINDS["plan_revisions"].export_rows(rows)}
 
     def export_rows(self, rows: Any) -> Iterator[dict[str, Any]]:
         """The plans `rows`, a row per line as decided (a plan without lines on one row of its own)."""

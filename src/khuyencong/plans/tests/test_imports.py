@@ -186,3 +186,88 @@ def test_a_service_refusal_is_named_on_its_column(world):
     checked = check_file(officer, _book(rows))
     assert _errors(checked) == [(2, "agency_code", "agency_not_in_force")]
     assert "2026" in checked.errors.items[0].message
+
+
+REVISION_HEADER = [
+    "agency_code",
+    "year",
+    "source",
+    "decision_number",
+    "decision_date",
+    "reason",
+    "change",
+    "activity_code",
+    "commune_code",
+    "amount",
+    "new_amount",
+    "targets",
+]
+
+
+def _revision_book(rows: list[list]) -> bytes:
+    book = openpyxl.Workbook()
+    book.active.title = "plan_revisions"
+    book.active.append(REVISION_HEADER)
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _revision_rows(world, number="88/QĐ-UBND", day=dt.date(2026, 3, 15)):
+    commune = f"{world.phan_rang.code} – {world.phan_rang.name}"
+    base = ["ttkc-56", 2026, "KCĐP", number, day, "Bổ sung kinh phí máy móc"]
+    return [
+        [*base, "đổi kinh phí", "may-moc-thiet-bi", "", "1,5 tỷ", "1,8 tỷ", ""],
+        [*base, "take out a line", "mo-hinh-trinh-dien", commune, 800_000_000, None, ""],
+        [*base, "thêm", "nhan-hieu", "", 100_000_000, None, "nhan-hieu: 2"],
+    ]
+
+
+def test_a_plans_revisions_are_imported_approved_and_exported_back_unchanged(world, client):
+    approver = world.user(Role.PROVINCE_APPROVER)
+    officer = world.user(Role.PROVINCE_OFFICER)
+    _confirm(
+        approver, _book(_rows(world, sent=dt.date(2025, 11, 20), number="45/QĐ", day=dt.date(2025, 12, 1)))
+    )
+    plan = Plan.objects.get(agency__code="ttkc-56", year=2026)
+
+    assert _errors(check_file(officer, _revision_book(_revision_rows(world)))) == [
+        (2, "decision_number", "not_plan_approver")
+    ]
+    wrong = _revision_rows(world)
+    wrong[1][9] = 700_000_000  # no line of that amount
+    assert _errors(check_file(approver, _revision_book(wrong))) == [(3, "amount", "unknown_line")]
+
+    content = _revision_book(_revision_rows(world))
+    checked = check_file(approver, content)
+    assert _errors(checked) == []
+    assert [o.outcome for o in checked.outcomes["plan_revisions"]] == ["new"] * 3
+    assert plan.revisions.count() == 0
+    run = _confirm(approver, content)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.REVISED
+    revision = plan.revisions.get()
+    assert (revision.decision_number, revision.decision_date) == ("88/QĐ-UBND", dt.date(2026, 3, 15))
+    in_force = sorted(plan.lines.filter(removed_by__isnull=True).values_list("activity__code", "amount"))
+    assert in_force == [("may-moc-thiet-bi", 1_800_000_000), ("nhan-hieu", 100_000_000)]
+    assert AuditEntry.objects.filter(import_run=run, action="plan.revision_approve").count() == 1
+
+    assert {o.outcome for o in check_file(approver, content).outcomes["plan_revisions"]} == {"unchanged"}
+    client.force_login(approver)
+    response = client.get(reverse("plans:list"), {"export": "import", "year": 2026})
+    again = check_file(approver, b"".join(response.streaming_content))
+    assert _errors(again) == []
+    assert {sheet: {o.outcome for o in rows} for sheet, rows in again.outcomes.items()} == {
+        "plans": {"unchanged"},
+        "plan_revisions": {"unchanged"},
+    }
+    other = _revision_rows(world)[:1]
+    assert _errors(check_file(approver, _revision_book(other))) == [(2, "decision_number", "record_differs")]
+
+    # without a decision, the officer prepares a revision for the approver
+    draft = _revision_rows(world, number="", day=None)[:1]
+    draft[0][9], draft[0][10] = "1,8 tỷ", "2 tỷ"
+    _confirm(officer, _revision_book(draft))
+    assert plan.revisions.get(status="draft").added_lines.get().amount == 2_000_000_000
