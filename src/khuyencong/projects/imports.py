@@ -237,7 +237,7 @@ def duplicate(cells: Cells, seen: dict, key: tuple, column: str) -> bool:
     if key in seen:
         cells.error(
             column,
-            "duplicate_key",
+            "duplicate_in_file",
             _("Row %(row)s names the same record: a record is given on one row.") % {"row": seen[key]},
         )
         return True

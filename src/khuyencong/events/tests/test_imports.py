@@ -4,9 +4,7 @@ period), trainees naming a training of the same workbook or one recorded, everyt
 once with the audit — or nothing; the lists' "for editing" export imports back unchanged."""
 
 import datetime as dt
-import io
 
-import openpyxl
 import pytest
 from django.urls import reverse
 
@@ -19,6 +17,7 @@ from khuyencong.events.models import ArtisanTitle, Trainee, Training
 from khuyencong.events.tests import builders as b
 from khuyencong.projects.choices import ProjectState
 from khuyencong.projects.models import Deliverable
+from khuyencong.testing.imports import cell_errors, outcomes_of, workbook
 from khuyencong.testing.projects import make_project
 
 pytestmark = pytest.mark.django_db
@@ -58,26 +57,15 @@ TAX = "0301234562"
 
 
 def _book(**sheets: list[list]) -> bytes:
-    """A workbook of sheets named by their kind's code, the first row the column codes."""
-    headers = {"trainings": TRAINING_HEADER, "trainees": TRAINEE_HEADER, "artisan_titles": TITLE_HEADER}
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for code, rows in sheets.items():
-        sheet = book.create_sheet(code)
-        sheet.append(headers[code])
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook(
+        {"trainings": TRAINING_HEADER, "trainees": TRAINEE_HEADER, "artisan_titles": TITLE_HEADER}, sheets
+    )
 
 
-def _errors(checked):
-    return [(e.sheet, e.row, e.column, e.code) for e in checked.errors.items]
+_errors = cell_errors
 
 
-def _outcomes(checked, sheet):
-    return [(o.row, o.outcome) for o in checked.outcomes.get(sheet, [])]
+_outcomes = outcomes_of
 
 
 def _footprint():

@@ -30,6 +30,7 @@ from khuyencong.events.choices import EntryResult, ProductGroup, SelectionLevel
 from khuyencong.events.models import JuryScore, ProductSelection, SelectionEntry
 from khuyencong.events.tests import builders as b
 from khuyencong.projects.choices import ProjectState
+from khuyencong.testing.imports import cell_errors, outcomes_of, workbook
 from khuyencong.testing.projects import make_project
 
 pytestmark = pytest.mark.django_db
@@ -71,26 +72,13 @@ NAME = "Bình chọn sản phẩm CNNT tiêu biểu cấp tỉnh năm 2025"
 
 
 def _book(**sheets: list[list]) -> bytes:
-    """A workbook of sheets named by their kind's code, the first row the column codes."""
-    headers = {"selections": SELECTION_HEADER, "selection_entries": ENTRY_HEADER}
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for code, rows in sheets.items():
-        sheet = book.create_sheet(code)
-        sheet.append(headers[code])
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook({"selections": SELECTION_HEADER, "selection_entries": ENTRY_HEADER}, sheets)
 
 
-def _errors(checked):
-    return [(e.sheet, e.row, e.column, e.code) for e in checked.errors.items]
+_errors = cell_errors
 
 
-def _outcomes(checked, sheet):
-    return [(o.row, o.outcome) for o in checked.outcomes.get(sheet, [])]
+_outcomes = outcomes_of
 
 
 def _footprint():

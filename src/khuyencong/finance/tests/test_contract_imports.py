@@ -4,9 +4,7 @@ pages (finance.contract_imports with plans', projects' and the ledger's kinds); 
 "for editing" export imported back as "unchanged"."""
 
 import datetime as dt
-import io
 
-import openpyxl
 import pytest
 from django.urls import reverse
 
@@ -16,6 +14,7 @@ from khuyencong.core.models import AuditEntry
 from khuyencong.finance.models import Contract, LedgerEntry
 from khuyencong.projects.choices import ProjectState
 from khuyencong.projects.models import Project
+from khuyencong.testing.imports import cell_errors, workbook
 from khuyencong.testing.projects import establishment
 
 pytestmark = pytest.mark.django_db
@@ -50,20 +49,10 @@ HEADERS = {
 
 
 def _book(sheets: dict[str, list[list]]) -> bytes:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for code, rows in sheets.items():
-        sheet = book.create_sheet(code)
-        sheet.append(HEADERS[code])
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook(HEADERS, sheets)
 
 
-def _errors(checked):
-    return [(e.sheet, e.row, e.column, e.code) for e in checked.errors.items]
+_errors = cell_errors
 
 
 @pytest.fixture

@@ -4,17 +4,16 @@ nothing, a confirm that writes everything with the audit naming the import — a
 "for editing" export imported back as "unchanged"."""
 
 import datetime as dt
-import io
 
-import openpyxl
 import pytest
 from django.urls import reverse
 
 from khuyencong.accounts.choices import Role
-from khuyencong.core.imports import ImportInvalid, check_file, import_confirm, import_upload
+from khuyencong.core.imports import ImportInvalid, check_file
 from khuyencong.core.models import AuditEntry
 from khuyencong.plans.choices import PlanStatus
 from khuyencong.plans.models import LineTarget, Plan, PlanLine
+from khuyencong.testing.imports import confirmed, workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -34,15 +33,8 @@ HEADER = [
 ]
 
 
-def _book(rows: list[list], sheet: str = "plans") -> bytes:
-    book = openpyxl.Workbook()
-    book.active.title = sheet
-    book.active.append(HEADER)
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+def _book(rows: list[list]) -> bytes:
+    return workbook({"plans": HEADER}, {"plans": rows})
 
 
 def _errors(checked):
@@ -62,9 +54,7 @@ def _footprint():
     )
 
 
-def _confirm(actor, content, name="ke-hoach.xlsx"):
-    run = import_upload(actor=actor, name=name, content=content)
-    return import_confirm(actor=actor, run=run)
+_confirm = confirmed
 
 
 def _rows(world, **plan):
@@ -205,14 +195,7 @@ REVISION_HEADER = [
 
 
 def _revision_book(rows: list[list]) -> bytes:
-    book = openpyxl.Workbook()
-    book.active.title = "plan_revisions"
-    book.active.append(REVISION_HEADER)
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook({"plan_revisions": REVISION_HEADER}, {"plan_revisions": rows})
 
 
 def _revision_rows(world, number="88/QĐ-UBND", day=dt.date(2026, 3, 15)):

@@ -4,17 +4,17 @@ registered, appraised, approved by the plan's approver only), found again by the
 reference, and the projects list's "for editing" export imported back as "unchanged"."""
 
 import datetime as dt
-import io
 
-import openpyxl
 import pytest
 from django.urls import reverse
 
 from khuyencong.accounts.choices import Role
-from khuyencong.core.imports import ImportInvalid, check_file, import_confirm, import_upload
+from khuyencong.core.imports import ImportInvalid, check_file
 from khuyencong.core.models import AuditEntry
 from khuyencong.projects.choices import ProjectState
 from khuyencong.projects.models import Deliverable, Participant, Project
+from khuyencong.testing.imports import cell_errors, confirmed
+from khuyencong.testing.imports import workbook as make_workbook
 from khuyencong.testing.projects import establishment
 
 pytestmark = pytest.mark.django_db
@@ -62,20 +62,10 @@ PLAN = ["ttkc-56", 2026, "KCĐP"]
 
 
 def _book(**sheets: list[list]) -> bytes:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for code, rows in sheets.items():
-        sheet = book.create_sheet(code)
-        sheet.append(HEADERS[code])
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return make_workbook(HEADERS, sheets)
 
 
-def _errors(checked):
-    return [(e.sheet, e.row, e.column, e.code) for e in checked.errors.items]
+_errors = cell_errors
 
 
 def _outcomes(checked):
@@ -91,9 +81,7 @@ def _footprint():
     )
 
 
-def _confirm(actor, content):
-    run = import_upload(actor=actor, name="de-an.xlsx", content=content)
-    return import_confirm(actor=actor, run=run)
+_confirm = confirmed
 
 
 @pytest.fixture
