@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from khuyencong.accounts.choices import Role
 from khuyencong.core.imports import ImportInvalid, check_file
@@ -102,7 +103,8 @@ def test_only_the_plans_approver_imports_an_approved_plan(world):
     officer = world.user(Role.PROVINCE_OFFICER)
     approver = world.user(Role.PROVINCE_APPROVER)
     content = _book(_rows(world, sent=dt.date(2025, 11, 20), number="45/QĐ-UBND", day=dt.date(2025, 12, 1)))
-    checked = check_file(officer, content)
+    with translation.override("en"):
+        checked = check_file(officer, content)
     assert _errors(checked) == [(2, "decision_number", "not_plan_approver")]
     assert "send it for approval" in checked.errors.items[0].message
 
