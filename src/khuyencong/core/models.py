@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -151,7 +152,7 @@ class ImportRun(models.Model):
         constraints = [models.CheckConstraint(condition=Q(progress__lte=100), name="core_importrun_progress")]
 
     def __str__(self) -> str:
-        return f"{self.file_name} ({self.created_at:%d/%m/%Y %H:%M})"
+        return f"{self.file_name} ({timezone.localtime(self.created_at):%d/%m/%Y %H:%M})"
 
     @property
     def running(self) -> bool:

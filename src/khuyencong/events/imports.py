@@ -25,7 +25,7 @@ from typing import Any
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from khuyencong.accounts.jurisdiction import Action, allows, restrict
 from khuyencong.accounts.selectors import agencies_visible
@@ -443,7 +443,7 @@ class TrainingImport(ImportKind):
 @register
 class TraineeImport(ImportKind):
     code = TRAINEES
-    title = gettext_lazy("Trainees")
+    title = pgettext_lazy("sheet", "Trainees")
     order = 71
     model = Trainee
     url_name = ""

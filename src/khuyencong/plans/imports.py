@@ -226,7 +226,7 @@ class PlanImport(ImportKind):
                 "(before 1/7/2025 the old province's)."
             ),
             required=True,
-            example="so-cong-thuong-56",
+            example="ttkc-56",
             width=30,
         ),
         Column(

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from khuyencong.core.errors import DomainError
@@ -143,6 +143,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for entry in entries:
             name = pages.get((entry.content_type.app_label, entry.content_type.model))
             entry.url = reverse(name, args=[entry.object_id]) if name else ""
+            _describe(entry)
     context = {
         "nav": "imports",
         "run": run,
@@ -160,6 +161,37 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         response["HX-Refresh"] = "true"
         return response
     return render(request, "ui/imports/detail.html", context)
+
+
+def _action_labels() -> dict[str, Any]:
+    """How each audit action an import writes reads: the labels of the records' own history."""
+    from khuyencong.events.choices import AUDIT_LABELS as EVENTS
+    from khuyencong.plans.workflow import AUDIT_LABELS as PLANS
+    from khuyencong.projects.workflow import AUDIT_LABELS as PROJECTS
+
+    return {
+        **PLANS,
+        **PROJECTS,
+        **EVENTS,
+        "establishment.create": gettext_lazy("establishment registered"),
+        "establishment.update": gettext_lazy("establishment edited"),
+        "import.confirm": gettext_lazy("file imported"),
+    }
+
+
+def _describe(entry: AuditEntry) -> None:
+    """The entry's action in words and, for a change of state or status, from what to what."""
+    from khuyencong.plans.choices import PlanStatus
+    from khuyencong.projects.choices import ProjectState
+
+    fallback = pgettext("audit action", "updated") if entry.before else pgettext("audit action", "created")
+    entry.label = _action_labels().get(entry.action, fallback)
+    before, after = entry.before or {}, entry.after or {}
+    entry.change = None
+    for key, choices in (("state", ProjectState), ("status", PlanStatus)):
+        if before.get(key) and after.get(key):
+            labels = dict(choices.choices)
+            entry.change = (labels.get(before[key], before[key]), labels.get(after[key], after[key]))
 
 
 @require_POST
