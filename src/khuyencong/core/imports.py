@@ -53,6 +53,7 @@ from .spreadsheets import (
 from .text import fold
 
 OUTCOMES = ("new", "unchanged", "update")
+UPDATES_SHOWN = 200  # the rows that will update, with their fields, the preview lists
 
 
 @dataclass(frozen=True)
@@ -562,6 +563,10 @@ def _record_check(run: ImportRun, checked: Checked) -> None:
     run.errors = [e.as_dict() for e in checked.errors.items]
     run.error_count = checked.errors.count
     run.layout = checked.layout
+    for sheet, outcomes in checked.outcomes.items():  # what the preview lists row by row
+        updates = [[o.row, o.changed] for o in outcomes if o.outcome == "update"][:UPDATES_SHOWN]
+        if updates and sheet in run.layout:
+            run.layout[sheet]["updates"] = updates
     run.rows_total = checked.rows
     run.checked_at = timezone.now()
     run.progress = 100

@@ -449,7 +449,9 @@ class ProjectImport(ImportKind):
         steps = self._steps(actor, project, row, cells, report)
         if steps and outcome == "unchanged":
             outcome = "update"
-        return Outcome(cells.row, outcome, {"project": project.pk}, project.pk, [*changed, *steps])
+        return Outcome(
+            cells.row, outcome, {"project": project.pk}, project.pk, [*(FIELDS[n] for n in changed), *steps]
+        )
 
     def _steps(self, actor: Any, project: Project, row: dict, cells: Cells, report: RowErrors) -> list[str]:
         """The lifecycle steps the row's dates ask for that the project has not taken yet."""

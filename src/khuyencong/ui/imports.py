@@ -132,6 +132,15 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for error in run.errors
     ]
+    updates = [
+        {
+            "title": titles.get(sheet, sheet),
+            "row": row,
+            "fields": _field_names(labels.get(sheet, {}), changed),
+        }
+        for sheet, layout in (run.layout or {}).items()
+        for row, changed in layout.get("updates", [])
+    ]
     entries = None
     if run.status == ImportStatus.DONE:
         entries = Paginator(
@@ -149,6 +158,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "run": run,
         "counts": counts,
         "errors": errors,
+        "updates": updates,
         "entries": entries,
         "own": run.requested_by_id == request.user.pk,
         "writes": run.total("new") + run.total("update"),
@@ -161,6 +171,20 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         response["HX-Refresh"] = "true"
         return response
     return render(request, "ui/imports/detail.html", context)
+
+
+# what a row changes, besides its columns
+CHANGED = {
+    "lines": gettext_lazy("the plan's lines"),
+    "state": gettext_lazy("state"),
+    "status": gettext_lazy("status"),
+    "started": gettext_lazy("implementation started"),
+}
+
+
+def _field_names(labels: dict[str, str], changed: list[str]) -> str:
+    """The fields a row will update, by the names of their columns."""
+    return ", ".join(str(labels.get(name) or CHANGED.get(name) or name) for name in changed)
 
 
 def _action_labels() -> dict[str, Any]:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from khuyencong.accounts.choices import Role
-from khuyencong.core.imports import ImportInvalid, check_file
+from khuyencong.core.imports import ImportInvalid, check_file, import_upload
 from khuyencong.core.models import AuditEntry
 from khuyencong.plans.choices import PlanStatus
 from khuyencong.plans.models import LineTarget, Plan, PlanLine
@@ -124,7 +124,7 @@ def test_only_the_plans_approver_imports_an_approved_plan(world):
     assert _errors(check_file(approver, other)) == [(2, "decision_number", "record_differs")]
 
 
-def test_a_draft_plans_lines_are_made_the_files(world):
+def test_a_draft_plans_lines_are_made_the_files(world, client):
     officer = world.user(Role.PROVINCE_OFFICER)
     _confirm(officer, _book(_rows(world)))
     plan = Plan.objects.get(agency__code="ttkc-56", year=2026)
@@ -133,6 +133,12 @@ def test_a_draft_plans_lines_are_made_the_files(world):
     rows[0][6] = 2_000_000_000
     checked = check_file(officer, _book(rows))
     assert [(o.outcome, o.changed) for o in checked.outcomes["plans"]] == [("update", ["lines"])] * 2
+    # the preview lists the rows that will update and what they change
+    run = import_upload(actor=officer, name="ke-hoach.xlsx", content=_book(rows))
+    client.force_login(officer)
+    page = client.get(reverse("ui:import_detail", args=[run.pk])).content.decode()
+    assert 'data-testid="import-updates"' in page
+    assert page.count("các dòng của kế hoạch") == 2
     run = _confirm(officer, _book(rows))
     assert sorted(plan.lines.values_list("amount", flat=True)) == [800_000_000, 2_000_000_000]
     actions = sorted(AuditEntry.objects.filter(import_run=run).values_list("action", flat=True))
