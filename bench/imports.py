@@ -174,6 +174,7 @@ def write_ledger(path: Path, rows: int, seed: int) -> int:
             day = start + dt.timedelta(days=rng.randint(0, max((today - start).days, 0)))
             values = {
                 "project_code": contract["project__code"],
+                "project_reference": "",
                 "contract_number": contract["number"],
                 "kind": "thanh toán",
                 "reversal": "",
