@@ -57,6 +57,7 @@ from khuyencong.geo.choices import Level
 from khuyencong.geo.imports import UnitCodes
 from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.plans.choices import FundingSource, RevisionStatus
+from khuyencong.plans.imports import SOURCE_SHORT, SOURCE_WORDS
 from khuyencong.plans.models import Plan, PlanLine
 
 from .choices import EDITABLE_STATES, ImplementerKind, ProjectKind, ProjectState
@@ -73,8 +74,6 @@ from .services import (
 from .workflow import Who, may
 
 PROJECTS, PARTICIPANTS, DELIVERABLES = "projects", "project_participants", "project_deliverables"
-SOURCE_WORDS = {"KCQG": FundingSource.NATIONAL, "KCĐP": FundingSource.LOCAL}
-SOURCE_SHORT = {value: short for short, value in SOURCE_WORDS.items()}
 # what officers write besides the lists' labels
 KIND_WORDS = {"điểm": ProjectKind.POINT, "nhóm": ProjectKind.GROUP, "nhiệm vụ": ProjectKind.TASK}
 IMPLEMENTER_WORDS = {
